@@ -213,7 +213,8 @@ void check_file_size(const npy::Header &h, uint64_t nbytes, uint64_t file_size,
                                 std::to_string(file_size - static_cast<uint64_t>(h.data_offset)));
     if (file_size > want)
         throw Failure(path, std::to_string(file_size - want) +
-                                " unexpected bytes after the data (" + what + ")");
+                                (file_size - want == 1 ? " unexpected byte" : " unexpected bytes") +
+                                " after the data (" + what + ")");
 }
 
 double half_to_double(uint16_t h) {
@@ -250,6 +251,10 @@ MappedInput::MappedInput(const std::string &path) : path_(path) {
         uint64_t file_size = static_cast<uint64_t>(st.st_size);
         header_ = read_header(fd_, path, file_size);
         input_dtype(header_.descr, path);
+        if (header_.shape.size() > NG_MAX_NDIM)
+            throw Failure(path, "a " + std::to_string(header_.shape.size()) +
+                                    "-d array: numgrad handles at most " +
+                                    std::to_string(NG_MAX_NDIM) + " dims");
         uint64_t nbytes = data_bytes(header_, path);
         check_file_size(header_, nbytes, file_size, path);
         // numpy aligns the data to 64 bytes; a file whose data is not even aligned to

@@ -226,10 +226,16 @@ int run(const Arguments &a) {
     }
     opt.spacing = spacing.empty() ? nullptr : spacing.data();
     opt.nspacing = static_cast<int32_t>(spacing.size());
-    if (!a.edge_order.empty())
+    if (!a.edge_order.empty()) {
         opt.edge_order = parse_int(a.edge_order, "--edge-order", "1 or 2");
-    if (!a.threads.empty())
+        if (opt.edge_order != 1 && opt.edge_order != 2)
+            throw Failure("--edge-order", "'" + a.edge_order + "' is not 1 or 2");
+    }
+    if (!a.threads.empty()) {
         opt.threads = parse_int(a.threads, "--threads", "a thread count");
+        if (opt.threads < 0)
+            throw Failure("--threads", "'" + a.threads + "' is not a thread count (0: default)");
+    }
 
     // ---- the input array: Fortran order is the same bytes with other strides ----
     std::vector<int64_t> fstrides(static_cast<std::size_t>(ndim));

@@ -237,6 +237,8 @@ uint32_t read_le(const unsigned char *p, int n) {
     return v;
 }
 
+// Splits a descriptor into order, kind and size; size stays 0 when it is not of the
+// simple form (datetimes, strings with units ...), which no caller supports.
 Descr parse_descr(const std::string &text) {
     Descr d;
     d.text = text;
@@ -247,13 +249,12 @@ Descr parse_descr(const std::string &text) {
     } else {
         d.order = 0;
     }
-    if (i >= text.size()) throw Error("unsupported dtype '" + printable(text) + "'");
+    if (i >= text.size()) return d;
     d.kind = text[i++];
     std::string digits = text.substr(i);
     bool ok = !digits.empty() && digits.size() <= 3;
     for (char c : digits) ok = ok && c >= '0' && c <= '9';
     d.size = ok ? std::stoi(digits) : 0;
-    if (!ok || d.size == 0) throw Error("unsupported dtype '" + printable(text) + "'");
     return d;
 }
 
@@ -298,7 +299,7 @@ int64_t header_size(const unsigned char *p, std::size_t avail, uint64_t file_siz
         throw Error("header too long (" + std::to_string(hlen) + " bytes)");
     uint64_t total = 8 + lensize + hlen;
     if (total > file_size)
-        throw Error("truncated: the header is " + std::to_string(total) + " bytes, the file " +
+        throw Error("truncated: the header is " + std::to_string(total) + " bytes, the file has " +
                     std::to_string(file_size));
     return static_cast<int64_t>(total);
 }
@@ -331,7 +332,7 @@ Header parse_header(const unsigned char *bytes, std::size_t size) {
         throw Error("unsupported dtype: structured arrays (a list 'descr') are not supported");
     if (descr->kind != Value::Str)
         throw Error(std::string("malformed header: 'descr' is ") + descr->kind_name());
-    h.descr = parse_descr(descr->str);
+    h.descr = parse_descr(printable(descr->str, 20));
 
     if (fortran->kind != Value::Bool)
         throw Error(std::string("malformed header: 'fortran_order' is ") + fortran->kind_name() +
