@@ -1,0 +1,4 @@
+library(testthat)
+library(numgrad)
+
+test_check("numgrad")
