@@ -1,0 +1,786 @@
+!> numgrad: numerical gradients of sampled N-dimensional arrays, with the arithmetic
+!> of numpy.gradient, for Fortran.
+!>
+!>   call gradient(f, grad [, dims] [, h | spacing] [, edge_order] [, threads] [, stat] [, errmsg])
+!>   call partial(f, dim, df [, h | x] [, edge_order] [, threads] [, stat] [, errmsg])
+!>
+!> f is real(real32|real64), complex(real32|real64) or integer(int8..int64) of any rank
+!> (integers give real(real64) results), passed as it is: sections such as a(1:n:2, :)
+!> are used in place, without a copy. Dims use Fortran's numbering: 1 .. rank(f), dim 1
+!> varying fastest.
+!>   gradient: grad has the shape of f plus one trailing dim, grad(..., k) being the
+!>             derivative along dims(k) (default: every dim in order).
+!>   partial:  df has the shape of f and receives the derivative along dim.
+!> Spacing (default 1 everywhere):
+!>   h = 0.5            one uniform spacing for every differentiated dim
+!>   h = [dx, dy]       one uniform spacing per differentiated dim
+!>   spacing = [ng_spacing(dx), ng_spacing(y)]   per dim: a spacing or coordinates
+!>   x = y              (partial) the coordinates of the samples along dim
+!> h, x and ng_spacing accept real(real32|real64) and integer values; they are used as
+!> real(real64), as the C API does.
+!> Errors: with stat (and/or errmsg) present, stat receives an NG_* status (NG_OK on
+!> success), errmsg the message, and nothing is written to the output. With neither, an
+!> error ends the program with error stop and the message.
+module numgrad
+  use, intrinsic :: iso_c_binding, only: c_char, c_double, c_f_pointer, c_int32_t, &
+    c_int64_t, c_loc, c_null_ptr, c_ptr, c_size_t
+  use, intrinsic :: iso_fortran_env, only: int8, int16, int32, int64, real32, real64
+  implicit none
+  private
+
+  public :: gradient, partial, ng_spacing, numgrad_version, ng_status_name
+
+  ! Status codes: the values of the C enum ng_status, stable and never renumbered.
+  integer, parameter, public :: NG_OK = 0
+  integer, parameter, public :: NG_ERR_NULL_POINTER = 1
+  integer, parameter, public :: NG_ERR_NDIM = 2
+  integer, parameter, public :: NG_ERR_SHAPE = 3
+  integer, parameter, public :: NG_ERR_DIM_RANGE = 4
+  integer, parameter, public :: NG_ERR_DIM_REPEATED = 5
+  integer, parameter, public :: NG_ERR_SPACING_COUNT = 6
+  integer, parameter, public :: NG_ERR_SPACING = 7
+  integer, parameter, public :: NG_ERR_COORD_LENGTH = 8
+  integer, parameter, public :: NG_ERR_EDGE_ORDER = 9
+  integer, parameter, public :: NG_ERR_TOO_FEW_POINTS = 10
+  integer, parameter, public :: NG_ERR_OUTPUT_COUNT = 11
+  integer, parameter, public :: NG_ERR_OUTPUT_SHAPE = 12
+  integer, parameter, public :: NG_ERR_OUTPUT_DTYPE = 13
+  integer, parameter, public :: NG_ERR_OVERFLOW = 14
+  integer, parameter, public :: NG_ERR_OVERLAP = 15
+  integer, parameter, public :: NG_ERR_DTYPE = 16
+  integer, parameter, public :: NG_ERR_OPTIONS = 17
+  integer, parameter, public :: NG_ERR_NO_MEMORY = 18
+  integer, parameter, public :: NG_ERR_INTERNAL = 19
+
+  ! ng_dtype values.
+  integer(c_int32_t), parameter :: NG_FLOAT32 = 1, NG_FLOAT64 = 2, NG_COMPLEX64 = 3, &
+    NG_COMPLEX128 = 4, NG_INT8 = 5, NG_INT16 = 6, NG_INT32 = 7, NG_INT64 = 8
+
+  ! ng_spacing_kind values.
+  integer(c_int32_t), parameter :: SPACING_UNIT = 0, SPACING_SCALAR = 1, SPACING_COORDS = 2
+
+  ! The longest message kept (the library's own buffer is as long).
+  integer, parameter :: MSG_LEN = 1024
+
+  !> The spacing along one differentiated dim: ng_spacing(h) for a uniform spacing h,
+  !> ng_spacing(x) for the coordinates x(1:n) of the n samples. A default-initialised
+  !> ng_spacing means unit spacing.
+  type :: ng_spacing
+    private
+    integer(c_int32_t) :: kind = SPACING_UNIT
+    real(real64) :: h = 1
+    real(real64), allocatable :: x(:)
+  end type ng_spacing
+
+  interface ng_spacing
+    module procedure spacing_r32, spacing_r64, spacing_i32, spacing_i64
+    module procedure coords_r32, coords_r64, coords_i32, coords_i64
+  end interface ng_spacing
+
+  !> call gradient(f, grad [, dims, h, spacing, edge_order, threads, stat, errmsg])
+  interface gradient
+    module procedure gradient_r32, gradient_r64, gradient_c32, gradient_c64
+    module procedure gradient_i8, gradient_i16, gradient_i32, gradient_i64
+  end interface gradient
+
+  !> call partial(f, dim, df [, h, x, edge_order, threads, stat, errmsg])
+  interface partial
+    module procedure partial_r32, partial_r64, partial_c32, partial_c64
+    module procedure partial_i8, partial_i16, partial_i32, partial_i64
+  end interface partial
+
+  ! The C struct ng_spacing, field for field.
+  type, bind(c) :: spacing_c
+    integer(c_int32_t) :: kind
+    integer(c_int32_t) :: reserved
+    real(c_double) :: h
+    type(c_ptr) :: coords
+    integer(c_int64_t) :: ncoords
+  end type spacing_c
+
+  ! One call, as checked so far.
+  type :: request
+    integer :: status = NG_OK
+    character(len=MSG_LEN) :: msg = ''
+    integer :: rank = 0
+    integer :: n(15) = 0              ! extents of f
+    integer :: k = 0                  ! number of differentiated dims
+    integer :: dims(15) = 0           ! the differentiated dims, 1-based
+    integer :: edge_order = 1
+    integer :: threads = 0
+    integer :: nspacing = 0
+    type(spacing_c), allocatable :: spacing(:)
+  end type request
+
+  interface
+    ! bindings/fortran/numgrad_fortran.c
+    function ngf_gradient(f, dtype, out, stacked, ndims, dims, nspacing, spacing, edge_order, &
+                          threads, msg, msglen) bind(c, name='ngf_gradient') result(status)
+      import :: c_char, c_int32_t, spacing_c
+      type(*), intent(in) :: f(..)
+      integer(c_int32_t), value :: dtype
+      type(*), intent(inout) :: out(..)
+      integer(c_int32_t), value :: stacked, ndims
+      integer(c_int32_t), intent(in) :: dims(*)
+      integer(c_int32_t), value :: nspacing
+      type(spacing_c), intent(in) :: spacing(*)
+      integer(c_int32_t), value :: edge_order, threads
+      character(kind=c_char), intent(inout) :: msg(*)
+      integer(c_int32_t), value :: msglen
+      integer(c_int32_t) :: status
+    end function ngf_gradient
+
+    function ng_version_string() bind(c, name='ng_version_string') result(text)
+      import :: c_ptr
+      type(c_ptr) :: text
+    end function ng_version_string
+
+    function ng_status_string(status) bind(c, name='ng_status_string') result(text)
+      import :: c_int32_t, c_ptr
+      integer(c_int32_t), value :: status
+      type(c_ptr) :: text
+    end function ng_status_string
+
+    function c_strlen(text) bind(c, name='strlen') result(n)
+      import :: c_ptr, c_size_t
+      type(c_ptr), value :: text
+      integer(c_size_t) :: n
+    end function c_strlen
+  end interface
+
+contains
+
+  ! The specific procedures: one per element type, all thin.
+
+  subroutine gradient_r32(f, grad, dims, h, spacing, edge_order, threads, stat, errmsg)
+    real(real32), intent(in) :: f(..)
+    real(real32), intent(inout) :: grad(..)
+    integer, intent(in), optional :: dims(:)
+    class(*), intent(in), optional :: h(..)
+    type(ng_spacing), intent(in), optional, target :: spacing(:)
+    integer, intent(in), optional :: edge_order, threads
+    integer, intent(out), optional :: stat
+    character(len=*), intent(inout), optional :: errmsg
+    call gradient_any(f, NG_FLOAT32, grad, dims, h, spacing, edge_order, threads, stat, errmsg)
+  end subroutine gradient_r32
+
+  subroutine partial_r32(f, dim, df, h, x, edge_order, threads, stat, errmsg)
+    real(real32), intent(in) :: f(..)
+    integer, intent(in) :: dim
+    real(real32), intent(inout) :: df(..)
+    class(*), intent(in), optional :: h, x(:)
+    integer, intent(in), optional :: edge_order, threads
+    integer, intent(out), optional :: stat
+    character(len=*), intent(inout), optional :: errmsg
+    call partial_any(f, NG_FLOAT32, dim, df, h, x, edge_order, threads, stat, errmsg)
+  end subroutine partial_r32
+
+  subroutine gradient_r64(f, grad, dims, h, spacing, edge_order, threads, stat, errmsg)
+    real(real64), intent(in) :: f(..)
+    real(real64), intent(inout) :: grad(..)
+    integer, intent(in), optional :: dims(:)
+    class(*), intent(in), optional :: h(..)
+    type(ng_spacing), intent(in), optional, target :: spacing(:)
+    integer, intent(in), optional :: edge_order, threads
+    integer, intent(out), optional :: stat
+    character(len=*), intent(inout), optional :: errmsg
+    call gradient_any(f, NG_FLOAT64, grad, dims, h, spacing, edge_order, threads, stat, errmsg)
+  end subroutine gradient_r64
+
+  subroutine partial_r64(f, dim, df, h, x, edge_order, threads, stat, errmsg)
+    real(real64), intent(in) :: f(..)
+    integer, intent(in) :: dim
+    real(real64), intent(inout) :: df(..)
+    class(*), intent(in), optional :: h, x(:)
+    integer, intent(in), optional :: edge_order, threads
+    integer, intent(out), optional :: stat
+    character(len=*), intent(inout), optional :: errmsg
+    call partial_any(f, NG_FLOAT64, dim, df, h, x, edge_order, threads, stat, errmsg)
+  end subroutine partial_r64
+
+  subroutine gradient_c32(f, grad, dims, h, spacing, edge_order, threads, stat, errmsg)
+    complex(real32), intent(in) :: f(..)
+    complex(real32), intent(inout) :: grad(..)
+    integer, intent(in), optional :: dims(:)
+    class(*), intent(in), optional :: h(..)
+    type(ng_spacing), intent(in), optional, target :: spacing(:)
+    integer, intent(in), optional :: edge_order, threads
+    integer, intent(out), optional :: stat
+    character(len=*), intent(inout), optional :: errmsg
+    call gradient_any(f, NG_COMPLEX64, grad, dims, h, spacing, edge_order, threads, stat, errmsg)
+  end subroutine gradient_c32
+
+  subroutine partial_c32(f, dim, df, h, x, edge_order, threads, stat, errmsg)
+    complex(real32), intent(in) :: f(..)
+    integer, intent(in) :: dim
+    complex(real32), intent(inout) :: df(..)
+    class(*), intent(in), optional :: h, x(:)
+    integer, intent(in), optional :: edge_order, threads
+    integer, intent(out), optional :: stat
+    character(len=*), intent(inout), optional :: errmsg
+    call partial_any(f, NG_COMPLEX64, dim, df, h, x, edge_order, threads, stat, errmsg)
+  end subroutine partial_c32
+
+  subroutine gradient_c64(f, grad, dims, h, spacing, edge_order, threads, stat, errmsg)
+    complex(real64), intent(in) :: f(..)
+    complex(real64), intent(inout) :: grad(..)
+    integer, intent(in), optional :: dims(:)
+    class(*), intent(in), optional :: h(..)
+    type(ng_spacing), intent(in), optional, target :: spacing(:)
+    integer, intent(in), optional :: edge_order, threads
+    integer, intent(out), optional :: stat
+    character(len=*), intent(inout), optional :: errmsg
+    call gradient_any(f, NG_COMPLEX128, grad, dims, h, spacing, edge_order, threads, stat, errmsg)
+  end subroutine gradient_c64
+
+  subroutine partial_c64(f, dim, df, h, x, edge_order, threads, stat, errmsg)
+    complex(real64), intent(in) :: f(..)
+    integer, intent(in) :: dim
+    complex(real64), intent(inout) :: df(..)
+    class(*), intent(in), optional :: h, x(:)
+    integer, intent(in), optional :: edge_order, threads
+    integer, intent(out), optional :: stat
+    character(len=*), intent(inout), optional :: errmsg
+    call partial_any(f, NG_COMPLEX128, dim, df, h, x, edge_order, threads, stat, errmsg)
+  end subroutine partial_c64
+
+  subroutine gradient_i8(f, grad, dims, h, spacing, edge_order, threads, stat, errmsg)
+    integer(int8), intent(in) :: f(..)
+    real(real64), intent(inout) :: grad(..)
+    integer, intent(in), optional :: dims(:)
+    class(*), intent(in), optional :: h(..)
+    type(ng_spacing), intent(in), optional, target :: spacing(:)
+    integer, intent(in), optional :: edge_order, threads
+    integer, intent(out), optional :: stat
+    character(len=*), intent(inout), optional :: errmsg
+    call gradient_any(f, NG_INT8, grad, dims, h, spacing, edge_order, threads, stat, errmsg)
+  end subroutine gradient_i8
+
+  subroutine partial_i8(f, dim, df, h, x, edge_order, threads, stat, errmsg)
+    integer(int8), intent(in) :: f(..)
+    integer, intent(in) :: dim
+    real(real64), intent(inout) :: df(..)
+    class(*), intent(in), optional :: h, x(:)
+    integer, intent(in), optional :: edge_order, threads
+    integer, intent(out), optional :: stat
+    character(len=*), intent(inout), optional :: errmsg
+    call partial_any(f, NG_INT8, dim, df, h, x, edge_order, threads, stat, errmsg)
+  end subroutine partial_i8
+
+  subroutine gradient_i16(f, grad, dims, h, spacing, edge_order, threads, stat, errmsg)
+    integer(int16), intent(in) :: f(..)
+    real(real64), intent(inout) :: grad(..)
+    integer, intent(in), optional :: dims(:)
+    class(*), intent(in), optional :: h(..)
+    type(ng_spacing), intent(in), optional, target :: spacing(:)
+    integer, intent(in), optional :: edge_order, threads
+    integer, intent(out), optional :: stat
+    character(len=*), intent(inout), optional :: errmsg
+    call gradient_any(f, NG_INT16, grad, dims, h, spacing, edge_order, threads, stat, errmsg)
+  end subroutine gradient_i16
+
+  subroutine partial_i16(f, dim, df, h, x, edge_order, threads, stat, errmsg)
+    integer(int16), intent(in) :: f(..)
+    integer, intent(in) :: dim
+    real(real64), intent(inout) :: df(..)
+    class(*), intent(in), optional :: h, x(:)
+    integer, intent(in), optional :: edge_order, threads
+    integer, intent(out), optional :: stat
+    character(len=*), intent(inout), optional :: errmsg
+    call partial_any(f, NG_INT16, dim, df, h, x, edge_order, threads, stat, errmsg)
+  end subroutine partial_i16
+
+  subroutine gradient_i32(f, grad, dims, h, spacing, edge_order, threads, stat, errmsg)
+    integer(int32), intent(in) :: f(..)
+    real(real64), intent(inout) :: grad(..)
+    integer, intent(in), optional :: dims(:)
+    class(*), intent(in), optional :: h(..)
+    type(ng_spacing), intent(in), optional, target :: spacing(:)
+    integer, intent(in), optional :: edge_order, threads
+    integer, intent(out), optional :: stat
+    character(len=*), intent(inout), optional :: errmsg
+    call gradient_any(f, NG_INT32, grad, dims, h, spacing, edge_order, threads, stat, errmsg)
+  end subroutine gradient_i32
+
+  subroutine partial_i32(f, dim, df, h, x, edge_order, threads, stat, errmsg)
+    integer(int32), intent(in) :: f(..)
+    integer, intent(in) :: dim
+    real(real64), intent(inout) :: df(..)
+    class(*), intent(in), optional :: h, x(:)
+    integer, intent(in), optional :: edge_order, threads
+    integer, intent(out), optional :: stat
+    character(len=*), intent(inout), optional :: errmsg
+    call partial_any(f, NG_INT32, dim, df, h, x, edge_order, threads, stat, errmsg)
+  end subroutine partial_i32
+
+  subroutine gradient_i64(f, grad, dims, h, spacing, edge_order, threads, stat, errmsg)
+    integer(int64), intent(in) :: f(..)
+    real(real64), intent(inout) :: grad(..)
+    integer, intent(in), optional :: dims(:)
+    class(*), intent(in), optional :: h(..)
+    type(ng_spacing), intent(in), optional, target :: spacing(:)
+    integer, intent(in), optional :: edge_order, threads
+    integer, intent(out), optional :: stat
+    character(len=*), intent(inout), optional :: errmsg
+    call gradient_any(f, NG_INT64, grad, dims, h, spacing, edge_order, threads, stat, errmsg)
+  end subroutine gradient_i64
+
+  subroutine partial_i64(f, dim, df, h, x, edge_order, threads, stat, errmsg)
+    integer(int64), intent(in) :: f(..)
+    integer, intent(in) :: dim
+    real(real64), intent(inout) :: df(..)
+    class(*), intent(in), optional :: h, x(:)
+    integer, intent(in), optional :: edge_order, threads
+    integer, intent(out), optional :: stat
+    character(len=*), intent(inout), optional :: errmsg
+    call partial_any(f, NG_INT64, dim, df, h, x, edge_order, threads, stat, errmsg)
+  end subroutine partial_i64
+
+  !> The library's version, e.g. "0.1.0".
+  function numgrad_version() result(version)
+    character(len=:), allocatable :: version
+    version = c_string(ng_version_string())
+  end function numgrad_version
+
+  !> The name of a status code, e.g. "NG_ERR_EDGE_ORDER".
+  function ng_status_name(status) result(name)
+    integer, intent(in) :: status
+    character(len=:), allocatable :: name
+    name = c_string(ng_status_string(int(status, c_int32_t)))
+  end function ng_status_name
+
+  function c_string(p) result(text)
+    type(c_ptr), intent(in) :: p
+    character(len=:), allocatable :: text
+    character(kind=c_char), pointer :: chars(:)
+    integer :: i, n
+    n = int(c_strlen(p))
+    call c_f_pointer(p, chars, [n])
+    allocate (character(len=n) :: text)
+    do i = 1, n
+      text(i:i) = chars(i)
+    end do
+  end function c_string
+
+  ! ng_spacing constructors: a uniform spacing, or coordinates.
+
+  function spacing_r32(h) result(s)
+    real(real32), intent(in) :: h
+    type(ng_spacing) :: s
+    s = spacing_r64(real(h, real64))
+  end function spacing_r32
+
+  function spacing_r64(h) result(s)
+    real(real64), intent(in) :: h
+    type(ng_spacing) :: s
+    s%kind = SPACING_SCALAR
+    s%h = h
+  end function spacing_r64
+
+  function spacing_i32(h) result(s)
+    integer(int32), intent(in) :: h
+    type(ng_spacing) :: s
+    s = spacing_r64(real(h, real64))
+  end function spacing_i32
+
+  function spacing_i64(h) result(s)
+    integer(int64), intent(in) :: h
+    type(ng_spacing) :: s
+    s = spacing_r64(real(h, real64))
+  end function spacing_i64
+
+  function coords_r32(x) result(s)
+    real(real32), intent(in) :: x(:)
+    type(ng_spacing) :: s
+    s = coords_r64(real(x, real64))
+  end function coords_r32
+
+  function coords_r64(x) result(s)
+    real(real64), intent(in) :: x(:)
+    type(ng_spacing) :: s
+    s%kind = SPACING_COORDS
+    allocate (s%x, source=x)
+  end function coords_r64
+
+  function coords_i32(x) result(s)
+    integer(int32), intent(in) :: x(:)
+    type(ng_spacing) :: s
+    s = coords_r64(real(x, real64))
+  end function coords_i32
+
+  function coords_i64(x) result(s)
+    integer(int64), intent(in) :: x(:)
+    type(ng_spacing) :: s
+    s = coords_r64(real(x, real64))
+  end function coords_i64
+
+  ! The type-generic implementation: checks everything that names a dim here, so that
+  ! messages use Fortran's numbering, then lets the library check the rest and compute.
+
+  subroutine gradient_any(f, dtype, grad, dims, h, spacing, edge_order, threads, stat, errmsg)
+    type(*), intent(in) :: f(..)
+    integer(c_int32_t), intent(in) :: dtype
+    type(*), intent(inout) :: grad(..)
+    integer, intent(in), optional :: dims(:)
+    class(*), intent(in), optional :: h(..)
+    type(ng_spacing), intent(in), optional, target :: spacing(:)
+    integer, intent(in), optional :: edge_order, threads
+    integer, intent(out), optional :: stat
+    character(len=*), intent(inout), optional :: errmsg
+    type(request) :: rq
+    integer :: d, i, r
+    integer :: named_by(15)
+
+    call start(rq, rank(f), edge_order, threads)
+    r = rq%rank
+    do d = 1, r
+      rq%n(d) = int(size(f, d))
+    end do
+    if (r > 0 .and. rq%status == NG_OK) call check_extent(rq, rq%n(r), 'f')
+
+    ! dims
+    if (rq%status == NG_OK) then
+      if (present(dims)) then
+        named_by = 0
+        do i = 1, size(dims)
+          d = dims(i)
+          if (d < 1 .or. d > r) then
+            call fail(rq, NG_ERR_DIM_RANGE, 'dims(' // str(i) // ') = ' // str(d) // &
+                      ' is outside ' // dim_range(r))
+            exit
+          end if
+          if (named_by(d) > 0) then
+            call fail(rq, NG_ERR_DIM_REPEATED, 'dims(' // str(i) // ') = ' // str(d) // &
+                      ' names dim ' // str(d) // ' again (dims(' // str(named_by(d)) // &
+                      ') named it)')
+            exit
+          end if
+          named_by(d) = i
+          rq%k = i
+          rq%dims(i) = d
+        end do
+      else
+        rq%k = r
+        rq%dims(1:r) = [(d, d = 1, r)]
+      end if
+    end if
+
+    ! spacing
+    if (rq%status == NG_OK .and. present(h) .and. present(spacing)) &
+      call fail(rq, NG_ERR_SPACING, 'give h or spacing, not both')
+    if (rq%status == NG_OK .and. present(h)) then
+      select rank (h)
+      rank (0)
+        call scalar_spacing(rq, h, 'h')
+      rank (1)
+        call vector_spacing(rq, h)
+      rank default
+        call fail(rq, NG_ERR_SPACING, 'h has rank ' // str(rank(h)) // &
+                  '; give a scalar (one spacing for all dims) or a rank-1 array (one per dim)')
+      end select
+    else if (rq%status == NG_OK .and. present(spacing)) then
+      call list_spacing(rq, spacing)
+    end if
+    call check_points(rq)
+
+    ! grad: the shape of f and one trailing dim of extent k
+    if (rq%status == NG_OK .and. rank(grad) /= r + 1) &
+      call fail(rq, NG_ERR_OUTPUT_SHAPE, 'grad has rank ' // str(rank(grad)) // &
+                ' but must have rank ' // str(r + 1) // ': the shape of f and a trailing dim')
+    if (rq%status == NG_OK) call check_extent(rq, int(size(grad, r + 1)), 'grad')
+    if (rq%status == NG_OK .and. size(grad, r + 1) /= rq%k) &
+      call fail(rq, NG_ERR_OUTPUT_COUNT, 'size(grad, ' // str(r + 1) // ') is ' // &
+                str(int(size(grad, r + 1))) // ' but ' // str(rq%k) // &
+                ' dims are differentiated')
+    do d = 1, r
+      if (rq%status /= NG_OK) exit
+      if (size(grad, d) /= rq%n(d)) &
+        call fail(rq, NG_ERR_OUTPUT_SHAPE, 'size(grad, ' // str(d) // ') is ' // &
+                  str(int(size(grad, d))) // ' but size(f, ' // str(d) // ') is ' // str(rq%n(d)))
+    end do
+
+    if (rq%status == NG_OK) call run(rq, f, dtype, grad, 1)
+    call finish(rq, 'gradient', stat, errmsg)
+  end subroutine gradient_any
+
+  subroutine partial_any(f, dtype, dim, df, h, x, edge_order, threads, stat, errmsg)
+    type(*), intent(in) :: f(..)
+    integer(c_int32_t), intent(in) :: dtype
+    integer, intent(in) :: dim
+    type(*), intent(inout) :: df(..)
+    class(*), intent(in), optional :: h, x(:)
+    integer, intent(in), optional :: edge_order, threads
+    integer, intent(out), optional :: stat
+    character(len=*), intent(inout), optional :: errmsg
+    type(request) :: rq
+    real(real64), allocatable, target :: coords(:)
+    integer :: d, r
+
+    call start(rq, rank(f), edge_order, threads)
+    r = rq%rank
+    do d = 1, r
+      rq%n(d) = int(size(f, d))
+    end do
+    if (r > 0 .and. rq%status == NG_OK) call check_extent(rq, rq%n(r), 'f')
+
+    if (rq%status == NG_OK) then
+      if (dim < 1 .or. dim > r) then
+        call fail(rq, NG_ERR_DIM_RANGE, 'dim = ' // str(dim) // ' is outside ' // dim_range(r))
+      else
+        rq%k = 1
+        rq%dims(1) = dim
+      end if
+    end if
+
+    if (rq%status == NG_OK .and. present(h) .and. present(x)) &
+      call fail(rq, NG_ERR_SPACING, 'give h or x, not both')
+    if (rq%status == NG_OK .and. present(h)) then
+      call scalar_spacing(rq, h, 'h')
+    else if (rq%status == NG_OK .and. present(x)) then
+      if (.not. to_real64(x, coords)) then
+        call fail(rq, NG_ERR_SPACING, 'x must be real or integer')
+      else if (size(coords) /= rq%n(dim)) then
+        call fail(rq, NG_ERR_COORD_LENGTH, 'x has ' // str(size(coords)) // &
+                  ' coordinates but dim ' // str(dim) // ' of f has ' // str(rq%n(dim)) // ' samples')
+      else
+        call set_coords(rq, 1, coords)
+        rq%nspacing = 1
+      end if
+    end if
+    call check_points(rq)
+
+    if (rq%status == NG_OK .and. rank(df) /= r) &
+      call fail(rq, NG_ERR_OUTPUT_SHAPE, 'df has rank ' // str(rank(df)) // &
+                ' but f has rank ' // str(r))
+    if (r > 0 .and. rq%status == NG_OK) call check_extent(rq, int(size(df, r)), 'df')
+    do d = 1, r
+      if (rq%status /= NG_OK) exit
+      if (size(df, d) /= rq%n(d)) &
+        call fail(rq, NG_ERR_OUTPUT_SHAPE, 'size(df, ' // str(d) // ') is ' // &
+                  str(int(size(df, d))) // ' but size(f, ' // str(d) // ') is ' // str(rq%n(d)))
+    end do
+
+    if (rq%status == NG_OK) call run(rq, f, dtype, df, 0)
+    call finish(rq, 'partial', stat, errmsg)
+  end subroutine partial_any
+
+  ! The checks that do not depend on the dims: edge_order and threads.
+  subroutine start(rq, r, edge_order, threads)
+    type(request), intent(inout) :: rq
+    integer, intent(in) :: r
+    integer, intent(in), optional :: edge_order, threads
+    rq%rank = r
+    if (present(edge_order)) rq%edge_order = edge_order
+    if (present(threads)) rq%threads = threads
+    allocate (rq%spacing(1))
+    rq%spacing(1) = spacing_c(SPACING_UNIT, 0, 1.0_c_double, c_null_ptr, 0_c_int64_t)
+    if (rq%threads < 0) then
+      call fail(rq, NG_ERR_OPTIONS, 'threads = ' // str(rq%threads) // &
+                '; give 0 (the default) or a positive count')
+    else if (rq%edge_order /= 1 .and. rq%edge_order /= 2) then
+      call fail(rq, NG_ERR_EDGE_ORDER, 'edge_order = ' // str(rq%edge_order) // &
+                '; it must be 1 or 2')
+    end if
+  end subroutine start
+
+  ! An assumed-size actual argument has no last extent (size -1).
+  subroutine check_extent(rq, n, name)
+    type(request), intent(inout) :: rq
+    integer, intent(in) :: n
+    character(len=*), intent(in) :: name
+    if (n < 0) call fail(rq, NG_ERR_SHAPE, name // ' is an assumed-size array (its last ' // &
+                         'extent is unknown): pass a section with an upper bound')
+  end subroutine check_extent
+
+  ! Every differentiated dim needs edge_order+1 samples.
+  subroutine check_points(rq)
+    type(request), intent(inout) :: rq
+    integer :: i, d
+    do i = 1, rq%k
+      if (rq%status /= NG_OK) exit
+      d = rq%dims(i)
+      if (rq%n(d) < rq%edge_order + 1) &
+        call fail(rq, NG_ERR_TOO_FEW_POINTS, 'dim ' // str(d) // ' of f has ' // str(rq%n(d)) // &
+                  ' samples; edge_order ' // str(rq%edge_order) // ' needs at least ' // &
+                  str(rq%edge_order + 1))
+    end do
+  end subroutine check_points
+
+  ! h as one scalar: the same uniform spacing for every differentiated dim.
+  subroutine scalar_spacing(rq, h, name)
+    type(request), intent(inout) :: rq
+    class(*), intent(in) :: h
+    character(len=*), intent(in) :: name
+    real(real64) :: v
+    select type (h)
+    type is (real(real64))
+      v = h
+    type is (real(real32))
+      v = real(h, real64)
+    type is (integer(int8))
+      v = real(h, real64)
+    type is (integer(int16))
+      v = real(h, real64)
+    type is (integer(int32))
+      v = real(h, real64)
+    type is (integer(int64))
+      v = real(h, real64)
+    class default
+      call fail(rq, NG_ERR_SPACING, name // ' must be real or integer')
+      return
+    end select
+    rq%spacing(1)%kind = SPACING_SCALAR
+    rq%spacing(1)%h = v
+    rq%nspacing = 1
+  end subroutine scalar_spacing
+
+  ! h as a rank-1 array: one uniform spacing for all dims, or one per dim.
+  subroutine vector_spacing(rq, h)
+    type(request), intent(inout) :: rq
+    class(*), intent(in) :: h(:)
+    real(real64), allocatable :: v(:)
+    integer :: i
+    if (.not. to_real64(h, v)) then
+      call fail(rq, NG_ERR_SPACING, 'h must be real or integer')
+      return
+    end if
+    if (size(v) > 1 .and. size(v) /= rq%k) then
+      call fail(rq, NG_ERR_SPACING_COUNT, 'h has ' // str(size(v)) // ' values but ' // &
+                str(rq%k) // ' dims are differentiated: give one for all or one per dim')
+      return
+    end if
+    deallocate (rq%spacing)
+    allocate (rq%spacing(max(size(v), 1)))
+    rq%spacing(1) = spacing_c(SPACING_UNIT, 0, 1.0_c_double, c_null_ptr, 0_c_int64_t)
+    do i = 1, size(v)
+      rq%spacing(i) = spacing_c(SPACING_SCALAR, 0, v(i), c_null_ptr, 0_c_int64_t)
+    end do
+    rq%nspacing = size(v)
+  end subroutine vector_spacing
+
+  ! spacing = [ng_spacing(...), ...]: one for all dims, or one per dim.
+  subroutine list_spacing(rq, spacing)
+    type(request), intent(inout) :: rq
+    type(ng_spacing), intent(in), target :: spacing(:)
+    integer :: i, d, m
+    m = size(spacing)
+    if (m > 1 .and. m /= rq%k) then
+      call fail(rq, NG_ERR_SPACING_COUNT, 'spacing has ' // str(m) // ' entries but ' // &
+                str(rq%k) // ' dims are differentiated: give one for all or one per dim')
+      return
+    end if
+    if (m == 1 .and. rq%k > 1 .and. spacing(1)%kind == SPACING_COORDS) then
+      call fail(rq, NG_ERR_SPACING_COUNT, 'spacing(1) holds coordinates, which belong to ' // &
+                'one dim, but ' // str(rq%k) // ' dims are differentiated: give one per dim')
+      return
+    end if
+    deallocate (rq%spacing)
+    allocate (rq%spacing(max(m, 1)))
+    rq%spacing(1) = spacing_c(SPACING_UNIT, 0, 1.0_c_double, c_null_ptr, 0_c_int64_t)
+    do i = 1, m
+      rq%spacing(i) = spacing_c(spacing(i)%kind, 0, spacing(i)%h, c_null_ptr, 0_c_int64_t)
+      if (spacing(i)%kind /= SPACING_COORDS) cycle
+      d = rq%dims(i)
+      if (size(spacing(i)%x) /= rq%n(d)) then
+        call fail(rq, NG_ERR_COORD_LENGTH, 'spacing(' // str(i) // ') has ' // &
+                  str(size(spacing(i)%x)) // ' coordinates but dim ' // str(d) // &
+                  ' of f has ' // str(rq%n(d)) // ' samples')
+        return
+      end if
+      call set_coords(rq, i, spacing(i)%x)
+    end do
+    rq%nspacing = m
+  end subroutine list_spacing
+
+  ! Points spacing entry i at coordinates x, which outlive the call to the library.
+  subroutine set_coords(rq, i, x)
+    type(request), intent(inout) :: rq
+    integer, intent(in) :: i
+    real(real64), intent(in), target :: x(:)
+    rq%spacing(i)%kind = SPACING_COORDS
+    rq%spacing(i)%ncoords = size(x, kind=c_int64_t)
+    ! A zero-size x never gets here: it is either the wrong length or too few samples,
+    ! and both are checked after; c_loc needs a nonzero size.
+    if (size(x) > 0) rq%spacing(i)%coords = c_loc(x)
+  end subroutine set_coords
+
+  ! Values of a real or integer array as real(real64); false for any other type.
+  logical function to_real64(v, x) result(ok)
+    class(*), intent(in) :: v(:)
+    real(real64), allocatable, intent(out) :: x(:)
+    ok = .true.
+    select type (v)
+    type is (real(real64))
+      x = v
+    type is (real(real32))
+      x = real(v, real64)
+    type is (integer(int8))
+      x = real(v, real64)
+    type is (integer(int16))
+      x = real(v, real64)
+    type is (integer(int32))
+      x = real(v, real64)
+    type is (integer(int64))
+      x = real(v, real64)
+    class default
+      ok = .false.
+    end select
+  end function to_real64
+
+  subroutine run(rq, f, dtype, out, stacked)
+    type(request), intent(inout) :: rq
+    type(*), intent(in) :: f(..)
+    integer(c_int32_t), intent(in) :: dtype
+    type(*), intent(inout) :: out(..)
+    integer, intent(in) :: stacked
+    integer(c_int32_t) :: dims0(15)
+    character(kind=c_char, len=MSG_LEN) :: buffer
+    dims0 = int(rq%dims - 1, c_int32_t)
+    buffer = ''
+    rq%status = ngf_gradient(f, dtype, out, int(stacked, c_int32_t), int(rq%k, c_int32_t), &
+                             dims0, int(rq%nspacing, c_int32_t), rq%spacing, &
+                             int(rq%edge_order, c_int32_t), int(rq%threads, c_int32_t), &
+                             buffer, int(MSG_LEN, c_int32_t))
+    if (rq%status /= NG_OK) rq%msg = buffer
+  end subroutine run
+
+  subroutine fail(rq, status, msg)
+    type(request), intent(inout) :: rq
+    integer, intent(in) :: status
+    character(len=*), intent(in) :: msg
+    rq%status = status
+    rq%msg = msg
+  end subroutine fail
+
+  ! stdlib style: report through stat/errmsg when the caller gave either, else stop.
+  subroutine finish(rq, procedure, stat, errmsg)
+    type(request), intent(in) :: rq
+    character(len=*), intent(in) :: procedure
+    integer, intent(out), optional :: stat
+    character(len=*), intent(inout), optional :: errmsg
+    if (present(stat)) stat = rq%status
+    if (rq%status == NG_OK) return
+    if (present(errmsg)) errmsg = rq%msg
+    if (.not. present(stat) .and. .not. present(errmsg)) &
+      error stop 'numgrad: ' // procedure // ': ' // trim(rq%msg)
+  end subroutine finish
+
+  function dim_range(r) result(text)
+    integer, intent(in) :: r
+    character(len=:), allocatable :: text
+    if (r == 0) then
+      text = '1..0: f is a scalar and has no dims'
+    else
+      text = '1..' // str(r) // ' for a rank-' // str(r) // ' f'
+    end if
+  end function dim_range
+
+  function str(i) result(text)
+    integer, intent(in) :: i
+    character(len=:), allocatable :: text
+    character(len=24) :: buffer
+    write (buffer, '(i0)') i
+    text = trim(buffer)
+  end function str
+
+end module numgrad
