@@ -16,7 +16,9 @@ mkdir "$work/lib"
 cp -LR "$pkg" "$work/numgrad"
 (cd "$work/numgrad" && ./cleanup)
 
-"$R" CMD INSTALL --no-multiarch --library="$work/lib" "$work/numgrad" > "$work/install.log" 2>&1 || {
+# CRAN's warning flags on top of R's own; any compiler warning fails the test.
+printf 'CXX17FLAGS += -Wall -pedantic\n' > "$work/Makevars"
+R_MAKEVARS_USER="$work/Makevars" "$R" CMD INSTALL --no-multiarch --library="$work/lib" "$work/numgrad" > "$work/install.log" 2>&1 || {
     cat "$work/install.log"
     echo "run-tests.sh: R CMD INSTALL failed" >&2
     exit 1
