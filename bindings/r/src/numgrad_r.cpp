@@ -33,7 +33,7 @@ bool g_forked_child = false;   // set in a child of fork(): stay on one thread t
 
 // A positive integer from the environment, or `fallback` when unset or malformed.
 // OMP_NUM_THREADS may be a list ("4,2"); its first entry counts.
-int env_int(const char *name, int fallback) {
+[[maybe_unused]] int env_int(const char *name, int fallback) {
     const char *v = std::getenv(name);
     if (!v || !*v)
         return fallback;
