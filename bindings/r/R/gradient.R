@@ -68,10 +68,11 @@ gradient <- function(x, spacing = 1, dims = NULL, edge_order = 1L, threads = NUL
     sp <- if (length(s) == 1L || k == 1L) list(s) else as.list(s)
   }
 
-  if (!is_whole(edge_order) || length(edge_order) != 1L) {
+  # Whole numbers go to the library, which says what is wrong with 0 or 3.
+  if (!is_whole(edge_order) || length(edge_order) != 1L ||
+      abs(edge_order) > .Machine$integer.max) {
     numgrad_stop("edge_order must be 1 or 2", call = call)
   }
-  if (abs(edge_order) > .Machine$integer.max) edge_order <- 0L # the library rejects it
 
   if (is.null(threads)) {
     threads <- NA_integer_

@@ -68,7 +68,8 @@ test_that("edge_order is 1 or 2", {
   expect_ng_error(gradient(1:4, edge_order = 3), "edge_order is 3; it must be 1 or 2",
                   "NG_ERR_EDGE_ORDER")
   expect_ng_error(gradient(1:4, edge_order = 0), "edge_order is 0", "NG_ERR_EDGE_ORDER")
-  expect_ng_error(gradient(1:4, edge_order = 1e10), "edge_order is 0", "NG_ERR_EDGE_ORDER")
+  expect_ng_error(gradient(1:4, edge_order = -1), "edge_order is -1", "NG_ERR_EDGE_ORDER")
+  expect_ng_error(gradient(1:4, edge_order = 1e10), "edge_order must be 1 or 2")
 })
 
 test_that("a differentiated dim needs edge_order + 1 samples", {
