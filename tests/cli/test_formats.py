@@ -247,3 +247,13 @@ def test_help_and_version():
     assert max(len(line) for line in r.stdout.splitlines()) <= 80
     r = run("--version")
     assert r.returncode == 0 and r.stdout.startswith("numgrad 0.")
+
+
+def test_no_arguments_runs_the_demonstration():
+    r = run()
+    if os.environ.get("NUMGRAD_HAVE_DEMO") == "1":
+        assert r.returncode == 0, r.stderr
+        assert len(r.stdout.splitlines()) >= 4 and r.stderr == ""
+    else:  # built without examples/: a one-line refusal
+        assert r.returncode == 2 and len(r.stderr.splitlines()) == 1
+        assert r.stderr.startswith("numgrad: demonstration: ")
