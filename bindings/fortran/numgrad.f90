@@ -14,10 +14,11 @@
 !> Spacing (default 1 everywhere):
 !>   h = 0.5            one uniform spacing for every differentiated dim
 !>   h = [dx, dy]       one uniform spacing per differentiated dim
-!>   spacing = [ng_spacing(dx), ng_spacing(y)]   per dim: a spacing or coordinates
+!>   spacing = ng_spacing(x, dy)   per differentiated dim, mixed: a scalar is a uniform
+!>                      spacing, a rank-1 array the coordinates of the samples
 !>   x = y              (partial) the coordinates of the samples along dim
-!> h, x and ng_spacing accept real(real32|real64) and integer values; they are used as
-!> real(real64), as the C API does.
+!> h, x and the arguments of ng_spacing accept real(real32|real64) and integer values;
+!> they are used as real(real64), as the C API does.
 !> Errors: with stat (and/or errmsg) present, stat receives an NG_* status (NG_OK on
 !> success), errmsg the message, and nothing is written to the output. With neither, an
 !> error ends the program with error stop and the message.
@@ -62,19 +63,33 @@ module numgrad
   ! The longest message kept (the library's own buffer is as long).
   integer, parameter :: MSG_LEN = 1024
 
-  !> The spacing along one differentiated dim: ng_spacing(h) for a uniform spacing h,
-  !> ng_spacing(x) for the coordinates x(1:n) of the n samples. A default-initialised
-  !> ng_spacing means unit spacing.
+  ! The most dims one ng_spacing describes (Fortran's largest rank).
+  integer, parameter :: MAX_DIMS = 15
+
+  type :: coordinates
+    real(real64), allocatable :: x(:)
+  end type coordinates
+
+  !> The spacing of every differentiated dim, in the order of dims:
+  !>   ng_spacing(s1 [, s2, ..., s15]), each si a scalar (a uniform spacing) or a rank-1
+  !>   array (the coordinates of the samples along that dim), real or integer.
+  !> One argument serves every differentiated dim (a uniform spacing) or the only one;
+  !> otherwise give one per differentiated dim. It holds copies of its arguments, so it
+  !> can be built once and used for many calls. A default-initialised ng_spacing is
+  !> unit spacing. (One scalar object rather than an array of per-dim objects: gfortran
+  !> 12 leaks the allocatable parts of function results inside array constructors.)
   type :: ng_spacing
     private
-    integer(c_int32_t) :: kind = SPACING_UNIT
-    real(real64) :: h = 1
-    real(real64), allocatable :: x(:)
+    integer :: n = 0                          ! number of dims described
+    integer(c_int32_t) :: kind(MAX_DIMS) = SPACING_UNIT
+    real(real64) :: h(MAX_DIMS) = 1
+    type(coordinates) :: coords(MAX_DIMS)
+    integer :: status = NG_OK                 ! an argument that was not usable
+    character(len=120) :: msg = ''
   end type ng_spacing
 
   interface ng_spacing
-    module procedure spacing_r32, spacing_r64, spacing_i32, spacing_i64
-    module procedure coords_r32, coords_r64, coords_i32, coords_i64
+    module procedure make_spacing
   end interface ng_spacing
 
   !> call gradient(f, grad [, dims, h, spacing, edge_order, threads, stat, errmsg])
@@ -157,7 +172,7 @@ contains
     real(real32), intent(inout) :: grad(..)
     integer, intent(in), optional :: dims(:)
     class(*), intent(in), optional :: h(..)
-    type(ng_spacing), intent(in), optional, target :: spacing(:)
+    type(ng_spacing), intent(in), optional, target :: spacing
     integer, intent(in), optional :: edge_order, threads
     integer, intent(out), optional :: stat
     character(len=*), intent(inout), optional :: errmsg
@@ -180,7 +195,7 @@ contains
     real(real64), intent(inout) :: grad(..)
     integer, intent(in), optional :: dims(:)
     class(*), intent(in), optional :: h(..)
-    type(ng_spacing), intent(in), optional, target :: spacing(:)
+    type(ng_spacing), intent(in), optional, target :: spacing
     integer, intent(in), optional :: edge_order, threads
     integer, intent(out), optional :: stat
     character(len=*), intent(inout), optional :: errmsg
@@ -203,7 +218,7 @@ contains
     complex(real32), intent(inout) :: grad(..)
     integer, intent(in), optional :: dims(:)
     class(*), intent(in), optional :: h(..)
-    type(ng_spacing), intent(in), optional, target :: spacing(:)
+    type(ng_spacing), intent(in), optional, target :: spacing
     integer, intent(in), optional :: edge_order, threads
     integer, intent(out), optional :: stat
     character(len=*), intent(inout), optional :: errmsg
@@ -226,7 +241,7 @@ contains
     complex(real64), intent(inout) :: grad(..)
     integer, intent(in), optional :: dims(:)
     class(*), intent(in), optional :: h(..)
-    type(ng_spacing), intent(in), optional, target :: spacing(:)
+    type(ng_spacing), intent(in), optional, target :: spacing
     integer, intent(in), optional :: edge_order, threads
     integer, intent(out), optional :: stat
     character(len=*), intent(inout), optional :: errmsg
@@ -249,7 +264,7 @@ contains
     real(real64), intent(inout) :: grad(..)
     integer, intent(in), optional :: dims(:)
     class(*), intent(in), optional :: h(..)
-    type(ng_spacing), intent(in), optional, target :: spacing(:)
+    type(ng_spacing), intent(in), optional, target :: spacing
     integer, intent(in), optional :: edge_order, threads
     integer, intent(out), optional :: stat
     character(len=*), intent(inout), optional :: errmsg
@@ -272,7 +287,7 @@ contains
     real(real64), intent(inout) :: grad(..)
     integer, intent(in), optional :: dims(:)
     class(*), intent(in), optional :: h(..)
-    type(ng_spacing), intent(in), optional, target :: spacing(:)
+    type(ng_spacing), intent(in), optional, target :: spacing
     integer, intent(in), optional :: edge_order, threads
     integer, intent(out), optional :: stat
     character(len=*), intent(inout), optional :: errmsg
@@ -295,7 +310,7 @@ contains
     real(real64), intent(inout) :: grad(..)
     integer, intent(in), optional :: dims(:)
     class(*), intent(in), optional :: h(..)
-    type(ng_spacing), intent(in), optional, target :: spacing(:)
+    type(ng_spacing), intent(in), optional, target :: spacing
     integer, intent(in), optional :: edge_order, threads
     integer, intent(out), optional :: stat
     character(len=*), intent(inout), optional :: errmsg
@@ -318,7 +333,7 @@ contains
     real(real64), intent(inout) :: grad(..)
     integer, intent(in), optional :: dims(:)
     class(*), intent(in), optional :: h(..)
-    type(ng_spacing), intent(in), optional, target :: spacing(:)
+    type(ng_spacing), intent(in), optional, target :: spacing
     integer, intent(in), optional :: edge_order, threads
     integer, intent(out), optional :: stat
     character(len=*), intent(inout), optional :: errmsg
@@ -362,57 +377,59 @@ contains
     end do
   end function c_string
 
-  ! ng_spacing constructors: a uniform spacing, or coordinates.
+  !> ng_spacing(s1 [, s2, ..., s15]): see the type.
+  function make_spacing(s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, &
+      s15) result(spacing)
+    class(*), intent(in), optional :: s1(..), s2(..), s3(..), s4(..), s5(..), s6(..), s7(..), &
+      s8(..), s9(..), s10(..), s11(..), s12(..), s13(..), s14(..), s15(..)
+    type(ng_spacing) :: spacing
+    call add_spacing(spacing, 1, s1)
+    call add_spacing(spacing, 2, s2)
+    call add_spacing(spacing, 3, s3)
+    call add_spacing(spacing, 4, s4)
+    call add_spacing(spacing, 5, s5)
+    call add_spacing(spacing, 6, s6)
+    call add_spacing(spacing, 7, s7)
+    call add_spacing(spacing, 8, s8)
+    call add_spacing(spacing, 9, s9)
+    call add_spacing(spacing, 10, s10)
+    call add_spacing(spacing, 11, s11)
+    call add_spacing(spacing, 12, s12)
+    call add_spacing(spacing, 13, s13)
+    call add_spacing(spacing, 14, s14)
+    call add_spacing(spacing, 15, s15)
+  end function make_spacing
 
-  function spacing_r32(h) result(s)
-    real(real32), intent(in) :: h
-    type(ng_spacing) :: s
-    s = spacing_r64(real(h, real64))
-  end function spacing_r32
-
-  function spacing_r64(h) result(s)
-    real(real64), intent(in) :: h
-    type(ng_spacing) :: s
-    s%kind = SPACING_SCALAR
-    s%h = h
-  end function spacing_r64
-
-  function spacing_i32(h) result(s)
-    integer(int32), intent(in) :: h
-    type(ng_spacing) :: s
-    s = spacing_r64(real(h, real64))
-  end function spacing_i32
-
-  function spacing_i64(h) result(s)
-    integer(int64), intent(in) :: h
-    type(ng_spacing) :: s
-    s = spacing_r64(real(h, real64))
-  end function spacing_i64
-
-  function coords_r32(x) result(s)
-    real(real32), intent(in) :: x(:)
-    type(ng_spacing) :: s
-    s = coords_r64(real(x, real64))
-  end function coords_r32
-
-  function coords_r64(x) result(s)
-    real(real64), intent(in) :: x(:)
-    type(ng_spacing) :: s
-    s%kind = SPACING_COORDS
-    allocate (s%x, source=x)
-  end function coords_r64
-
-  function coords_i32(x) result(s)
-    integer(int32), intent(in) :: x(:)
-    type(ng_spacing) :: s
-    s = coords_r64(real(x, real64))
-  end function coords_i32
-
-  function coords_i64(x) result(s)
-    integer(int64), intent(in) :: x(:)
-    type(ng_spacing) :: s
-    s = coords_r64(real(x, real64))
-  end function coords_i64
+  ! Records argument i of ng_spacing (if present) in slot spacing%n + 1.
+  subroutine add_spacing(spacing, i, s)
+    type(ng_spacing), intent(inout) :: spacing
+    integer, intent(in) :: i
+    class(*), intent(in), optional :: s(..)
+    integer :: j
+    if (.not. present(s) .or. spacing%status /= NG_OK) return
+    j = spacing%n + 1
+    if (j /= i) then
+      spacing%status = NG_ERR_SPACING
+      spacing%msg = 'ng_spacing: argument ' // str(i) // ' is given without argument ' // str(j)
+      return
+    end if
+    spacing%n = j
+    select rank (s)
+    rank (0)
+      spacing%kind(j) = SPACING_SCALAR
+      if (.not. scalar_real64(s, spacing%h(j))) spacing%status = NG_ERR_SPACING
+    rank (1)
+      spacing%kind(j) = SPACING_COORDS
+      if (.not. to_real64(s, spacing%coords(j)%x)) spacing%status = NG_ERR_SPACING
+    rank default
+      spacing%status = NG_ERR_SPACING
+      spacing%msg = 'ng_spacing: argument ' // str(i) // ' has rank ' // str(rank(s)) // &
+                    '; give a scalar (a uniform spacing) or a rank-1 array (coordinates)'
+      return
+    end select
+    if (spacing%status /= NG_OK) &
+      spacing%msg = 'ng_spacing: argument ' // str(i) // ' must be real or integer'
+  end subroutine add_spacing
 
   ! The type-generic implementation: checks everything that names a dim here, so that
   ! messages use Fortran's numbering, then lets the library check the rest and compute.
@@ -423,7 +440,7 @@ contains
     type(*), intent(inout) :: grad(..)
     integer, intent(in), optional :: dims(:)
     class(*), intent(in), optional :: h(..)
-    type(ng_spacing), intent(in), optional, target :: spacing(:)
+    type(ng_spacing), intent(in), optional, target :: spacing
     integer, intent(in), optional :: edge_order, threads
     integer, intent(out), optional :: stat
     character(len=*), intent(inout), optional :: errmsg
@@ -487,11 +504,14 @@ contains
     if (rq%status == NG_OK .and. rank(grad) /= r + 1) &
       call fail(rq, NG_ERR_OUTPUT_SHAPE, 'grad has rank ' // str(rank(grad)) // &
                 ' but must have rank ' // str(r + 1) // ': the shape of f and a trailing dim')
+    ! (Fortran's .and. may evaluate both sides: size(grad, r + 1) only once the rank is right.)
     if (rq%status == NG_OK) call check_extent(rq, int(size(grad, r + 1)), 'grad')
-    if (rq%status == NG_OK .and. size(grad, r + 1) /= rq%k) &
-      call fail(rq, NG_ERR_OUTPUT_COUNT, 'size(grad, ' // str(r + 1) // ') is ' // &
-                str(int(size(grad, r + 1))) // ' but ' // str(rq%k) // &
-                ' dims are differentiated')
+    if (rq%status == NG_OK) then
+      if (size(grad, r + 1) /= rq%k) &
+        call fail(rq, NG_ERR_OUTPUT_COUNT, 'size(grad, ' // str(r + 1) // ') is ' // &
+                  str(int(size(grad, r + 1))) // ' but ' // str(rq%k) // &
+                  ' dims are differentiated')
+    end if
     do d = 1, r
       if (rq%status /= NG_OK) exit
       if (size(grad, d) /= rq%n(d)) &
@@ -541,7 +561,8 @@ contains
         call fail(rq, NG_ERR_SPACING, 'x must be real or integer')
       else if (size(coords) /= rq%n(dim)) then
         call fail(rq, NG_ERR_COORD_LENGTH, 'x has ' // str(size(coords)) // &
-                  ' coordinates but dim ' // str(dim) // ' of f has ' // str(rq%n(dim)) // ' samples')
+                  ' coordinates but dim ' // str(dim) // ' of f has ' // str(rq%n(dim)) // &
+                  ' samples')
       else
         call set_coords(rq, 1, coords)
         rq%nspacing = 1
@@ -612,23 +633,10 @@ contains
     class(*), intent(in) :: h
     character(len=*), intent(in) :: name
     real(real64) :: v
-    select type (h)
-    type is (real(real64))
-      v = h
-    type is (real(real32))
-      v = real(h, real64)
-    type is (integer(int8))
-      v = real(h, real64)
-    type is (integer(int16))
-      v = real(h, real64)
-    type is (integer(int32))
-      v = real(h, real64)
-    type is (integer(int64))
-      v = real(h, real64)
-    class default
+    if (.not. scalar_real64(h, v)) then
       call fail(rq, NG_ERR_SPACING, name // ' must be real or integer')
       return
-    end select
+    end if
     rq%spacing(1)%kind = SPACING_SCALAR
     rq%spacing(1)%h = v
     rq%nspacing = 1
@@ -658,36 +666,42 @@ contains
     rq%nspacing = size(v)
   end subroutine vector_spacing
 
-  ! spacing = [ng_spacing(...), ...]: one for all dims, or one per dim.
+  ! spacing = ng_spacing(...): one for all dims, or one per dim.
   subroutine list_spacing(rq, spacing)
     type(request), intent(inout) :: rq
-    type(ng_spacing), intent(in), target :: spacing(:)
+    type(ng_spacing), intent(in), target :: spacing
     integer :: i, d, m
-    m = size(spacing)
-    if (m > 1 .and. m /= rq%k) then
-      call fail(rq, NG_ERR_SPACING_COUNT, 'spacing has ' // str(m) // ' entries but ' // &
-                str(rq%k) // ' dims are differentiated: give one for all or one per dim')
+    if (spacing%status /= NG_OK) then
+      call fail(rq, spacing%status, spacing%msg)
       return
     end if
-    if (m == 1 .and. rq%k > 1 .and. spacing(1)%kind == SPACING_COORDS) then
-      call fail(rq, NG_ERR_SPACING_COUNT, 'spacing(1) holds coordinates, which belong to ' // &
-                'one dim, but ' // str(rq%k) // ' dims are differentiated: give one per dim')
+    m = spacing%n
+    if (m > 1 .and. m /= rq%k) then
+      call fail(rq, NG_ERR_SPACING_COUNT, 'spacing describes ' // str(m) // ' dims but ' // &
+                str(rq%k) // ' dims are differentiated: give one spacing for all or one per dim')
       return
+    end if
+    if (m == 1 .and. rq%k > 1) then
+      if (spacing%kind(1) == SPACING_COORDS) then
+        call fail(rq, NG_ERR_SPACING_COUNT, 'spacing holds coordinates, which belong to ' // &
+                  'one dim, but ' // str(rq%k) // ' dims are differentiated: give one per dim')
+        return
+      end if
     end if
     deallocate (rq%spacing)
     allocate (rq%spacing(max(m, 1)))
     rq%spacing(1) = spacing_c(SPACING_UNIT, 0, 1.0_c_double, c_null_ptr, 0_c_int64_t)
     do i = 1, m
-      rq%spacing(i) = spacing_c(spacing(i)%kind, 0, spacing(i)%h, c_null_ptr, 0_c_int64_t)
-      if (spacing(i)%kind /= SPACING_COORDS) cycle
+      rq%spacing(i) = spacing_c(spacing%kind(i), 0, spacing%h(i), c_null_ptr, 0_c_int64_t)
+      if (spacing%kind(i) /= SPACING_COORDS) cycle
       d = rq%dims(i)
-      if (size(spacing(i)%x) /= rq%n(d)) then
-        call fail(rq, NG_ERR_COORD_LENGTH, 'spacing(' // str(i) // ') has ' // &
-                  str(size(spacing(i)%x)) // ' coordinates but dim ' // str(d) // &
+      if (size(spacing%coords(i)%x) /= rq%n(d)) then
+        call fail(rq, NG_ERR_COORD_LENGTH, 'spacing: argument ' // str(i) // ' has ' // &
+                  str(size(spacing%coords(i)%x)) // ' coordinates but dim ' // str(d) // &
                   ' of f has ' // str(rq%n(d)) // ' samples')
         return
       end if
-      call set_coords(rq, i, spacing(i)%x)
+      call set_coords(rq, i, spacing%coords(i)%x)
     end do
     rq%nspacing = m
   end subroutine list_spacing
@@ -726,6 +740,30 @@ contains
       ok = .false.
     end select
   end function to_real64
+
+  ! The value of a real or integer scalar as real(real64); false for any other type.
+  logical function scalar_real64(v, x) result(ok)
+    class(*), intent(in) :: v
+    real(real64), intent(out) :: x
+    ok = .true.
+    x = 1
+    select type (v)
+    type is (real(real64))
+      x = v
+    type is (real(real32))
+      x = real(v, real64)
+    type is (integer(int8))
+      x = real(v, real64)
+    type is (integer(int16))
+      x = real(v, real64)
+    type is (integer(int32))
+      x = real(v, real64)
+    type is (integer(int64))
+      x = real(v, real64)
+    class default
+      ok = .false.
+    end select
+  end function scalar_real64
 
   subroutine run(rq, f, dtype, out, stacked)
     type(request), intent(inout) :: rq

@@ -36,12 +36,13 @@ program heat_flux
   y = [(dy * (j - 1), j = 1, ny)]
   do j = 1, ny
     do i = 1, nx
-      temp(i, j) = t_inf + (t_wall - t_inf) * exp(-x(i) / delta) * (1 + a * cos(2 * pi * y(j) / width))
+      temp(i, j) = t_inf + (t_wall - t_inf) * exp(-x(i) / delta) &
+                   * (1 + a * cos(2 * pi * y(j) / width))
     end do
   end do
 
   ! grad_t(:, :, 1) = dT/dx on the stretched x, grad_t(:, :, 2) = dT/dy with spacing dy.
-  call gradient(temp, grad_t, spacing=[ng_spacing(x), ng_spacing(dy)], edge_order=2, &
+  call gradient(temp, grad_t, spacing=ng_spacing(x, dy), edge_order=2, &
                 stat=stat, errmsg=errmsg)
   if (stat /= NG_OK) error stop trim(errmsg)
   q = -k * grad_t
@@ -60,7 +61,8 @@ program heat_flux
   ! Heat entering through the wall per metre of depth (trapezoid rule along y).
   power = dy * (sum(q(1, :, 1)) - (q(1, 1, 1) + q(1, ny, 1)) / 2)
   power_exact = k * (t_wall - t_inf) / delta * width ! the cosine integrates to zero
-  print '(a, f10.2, a, f10.2, a)', 'heat into the plate: ', power, ' W/m (exact ', power_exact, ' W/m)'
+  print '(a, f10.2, a, f10.2, a)', 'heat into the plate: ', power, ' W/m (exact ', power_exact, &
+      ' W/m)'
   print '(a, es9.2)', 'largest relative error of the wall flux: ', worst
 
   if (worst > 1e-2_dp .or. abs(power - power_exact) > 1e-2_dp * power_exact) &

@@ -84,7 +84,8 @@ contains
   ! SEMANTICS.md, "Reference values"
   subroutine test_reference_values()
     real(dp) :: t(2, 4), g(2, 4, 2), d(4), d6(6), ref(2, 4)
-    real(dp), parameter :: x4(4) = [-2, -1, 1, 4], x6(6) = [0.0_dp, 1.0_dp, 1.5_dp, 3.5_dp, 4.0_dp, 6.0_dp]
+    real(dp), parameter :: x4(4) = [-2, -1, 1, 4]
+    real(dp), parameter :: x6(6) = [0.0_dp, 1.0_dp, 1.5_dp, 3.5_dp, 4.0_dp, 6.0_dp]
     real(dp), parameter :: f6(6) = [1, 2, 4, 7, 11, 16]
     real(dp), parameter :: row(4) = [1, 2, 4, 8]
     real(dp) :: r(2)
@@ -122,7 +123,7 @@ contains
     call check(all(bits(g(:, :, 2)) == bits(ref)), 'reference: t, h=[3,2], dim 2 scale 2')
 
     r = [0, 2]
-    call gradient(t, g, spacing=[ng_spacing(r), ng_spacing([0, 3, 6, 9])])
+    call gradient(t, g, spacing=ng_spacing(r, [0, 3, 6, 9]))
     ref(1, :) = [4.5_dp, 9.0_dp, 18.0_dp, 36.0_dp]
     ref(2, :) = ref(1, :)
     call check(all(bits(g(:, :, 1)) == bits(ref)), 'reference: t, coordinates, dim 1')
@@ -169,7 +170,7 @@ contains
     end do
     do e = 1, 2
       write (tag, '(a, i0)') 'edge_order ', e
-      call gradient(f, g, spacing=[ng_spacing(x), ng_spacing(0.25_dp), ng_spacing(z)], &
+      call gradient(f, g, spacing=ng_spacing(x, 0.25_dp, z), &
                     edge_order=e, stat=st)
       call check(st == NG_OK, 'linear 3-d: stat, ' // trim(tag))
       call check(maxval(abs(g(:, :, :, 1) - 2)) < 1e-12_dp, 'linear 3-d: d/dx, ' // trim(tag))
@@ -183,12 +184,12 @@ contains
         exact(i, j) = 2 * x(i) + 3 * y(j)
       end do
     end do
-    call gradient(q, gq, spacing=[ng_spacing(x), ng_spacing(0.25_dp)], edge_order=1)
+    call gradient(q, gq, spacing=ng_spacing(x, 0.25_dp), edge_order=1)
     call check(maxval(abs(gq(2:nx-1, :, 1) - exact(2:nx-1, :))) < 1e-11_dp, &
                'quadratic: d/dx exact in the interior, edge_order 1')
     call check(maxval(abs(gq(1, :, 1) - exact(1, :))) > 1e-3_dp, &
                'quadratic: d/dx not exact at the edge with edge_order 1 (the test can fail)')
-    call gradient(q, gq, spacing=[ng_spacing(x), ng_spacing(0.25_dp)], edge_order=2)
+    call gradient(q, gq, spacing=ng_spacing(x, 0.25_dp), edge_order=2)
     call check(maxval(abs(gq(:, :, 1) - exact)) < 1e-11_dp, &
                'quadratic: d/dx exact everywhere, edge_order 2')
     do i = 1, nx
@@ -310,26 +311,30 @@ contains
       cst = capi_gradient(2, 2, shape(a), c_loc(a), [3, 1], &
                           [scalar_spacing(0.3_dp), scalar_spacing(1.7_dp)], e, &
                           [c_loc(c(1, 1, 1, 1)), c_loc(c(1, 1, 1, 2))])
-      call check(st == NG_OK .and. cst == NG_OK .and. all(bits(g(:, :, :, 1:2)) == bits(c(:, :, :, 1:2))), &
+      call check(st == NG_OK .and. cst == NG_OK .and. &
+                 all(bits(g(:, :, :, 1:2)) == bits(c(:, :, :, 1:2))), &
                  'same as C: real64, dims [3, 1], h per dim' // trim(tag))
 
-      call gradient(a, g(:, :, :, 1:2), dims=[3, 1], spacing=[ng_spacing(x3), ng_spacing(x1)], &
+      call gradient(a, g(:, :, :, 1:2), dims=[3, 1], spacing=ng_spacing(x3, x1), &
                     edge_order=e, stat=st)
       sp2 = [coords_spacing(x3), coords_spacing(x1)]
       cst = capi_gradient(2, 2, shape(a), c_loc(a), [3, 1], sp2, e, &
                           [c_loc(c(1, 1, 1, 1)), c_loc(c(1, 1, 1, 2))])
-      call check(st == NG_OK .and. cst == NG_OK .and. all(bits(g(:, :, :, 1:2)) == bits(c(:, :, :, 1:2))), &
+      call check(st == NG_OK .and. cst == NG_OK .and. &
+                 all(bits(g(:, :, :, 1:2)) == bits(c(:, :, :, 1:2))), &
                  'same as C: real64, dims [3, 1], coordinates' // trim(tag))
 
       call partial(a, 2, g(:, :, :, 1), h=0.1_dp, edge_order=e, stat=st)
       cst = capi_gradient(2, 2, shape(a), c_loc(a), [2], [scalar_spacing(0.1_dp)], e, &
                           [c_loc(c(1, 1, 1, 1))])
-      call check(st == NG_OK .and. cst == NG_OK .and. all(bits(g(:, :, :, 1)) == bits(c(:, :, :, 1))), &
+      call check(st == NG_OK .and. cst == NG_OK .and. &
+                 all(bits(g(:, :, :, 1)) == bits(c(:, :, :, 1))), &
                  'same as C: real64, partial along dim 2' // trim(tag))
 
       ! A strided, reversed section against the C API on a packed copy of it.
       packed = a(1:5:2, :, n3:1:-1)
-      call gradient(a(1:5:2, :, n3:1:-1), gp, dims=[1, 3], h=[0.5_dp, 0.25_dp], edge_order=e, stat=st)
+      call gradient(a(1:5:2, :, n3:1:-1), gp, dims=[1, 3], h=[0.5_dp, 0.25_dp], edge_order=e, &
+          stat=st)
       cst = capi_gradient(2, 2, shape(packed), c_loc(packed), [1, 3], &
                           [scalar_spacing(0.5_dp), scalar_spacing(0.25_dp)], e, &
                           [c_loc(cp(1, 1, 1, 1)), c_loc(cp(1, 1, 1, 2))])
@@ -343,7 +348,7 @@ contains
                         [c_loc(c32(1, 1, 1, 1)), c_loc(c32(1, 1, 1, 2))])
     call check(st == NG_OK .and. cst == NG_OK .and. all(bits(g32) == bits(c32)), &
                'same as C: real32, uniform spacing (float32 arithmetic)')
-    call gradient(a32, g32, dims=[3, 1], spacing=[ng_spacing(x3), ng_spacing(x1)], stat=st)
+    call gradient(a32, g32, dims=[3, 1], spacing=ng_spacing(x3, x1), stat=st)
     sp2 = [coords_spacing(x3), coords_spacing(x1)]
     cst = capi_gradient(1, 1, shape(a32), c_loc(a32), [3, 1], sp2, 1, &
                         [c_loc(c32(1, 1, 1, 1)), c_loc(c32(1, 1, 1, 2))])
@@ -351,7 +356,7 @@ contains
                'same as C: real32, coordinates (float64 arithmetic)')
 
     z = cmplx(a(:, :, 1), a(:, :, 2), dp)
-    call gradient(z, gz, spacing=[ng_spacing(x1), ng_spacing(0.7_dp)], edge_order=2, stat=st)
+    call gradient(z, gz, spacing=ng_spacing(x1, 0.7_dp), edge_order=2, stat=st)
     sp2 = [coords_spacing(x1), scalar_spacing(0.7_dp)]
     cst = capi_gradient(4, 4, shape(z), c_loc(z), [1, 2], sp2, 2, &
                         [c_loc(cz(1, 1, 1)), c_loc(cz(1, 1, 2))])
@@ -423,7 +428,8 @@ contains
     call partial(a(1:n:2, :), 1, a(2:n:2, :), stat=st)
     call partial(packed, 1, ref(:, :, 1))
     call check(st == NG_OK .and. all(bits(a(2:n:2, :)) == bits(ref(:, :, 1))) .and. &
-               all(bits(a(1:n:2, :)) == bits(packed)), 'interleaved rows: f = a(1:n:2, :), df = a(2:n:2, :)')
+               all(bits(a(1:n:2, :)) == bits(packed)), &
+                   'interleaved rows: f = a(1:n:2, :), df = a(2:n:2, :)')
 
     ! Empty dims that are not differentiated, and a scalar f (no dims: no results).
     allocate (empty(5, 0), de(5, 0))
@@ -437,17 +443,17 @@ contains
   ! Every way of giving the spacing gives the numbers of the real64 form.
   subroutine test_spacing_forms()
     real(dp) :: f(6, 5), ref(6, 5, 2), g(6, 5, 2), x(6)
-    type(ng_spacing) :: unit
+    type(ng_spacing) :: unit, grid
     integer :: i, st
 
     f = reshape(wavy(size(f), 3), shape(f))
     x = [(real(i * i, dp), i = 1, 6)]
-    call gradient(f, ref, spacing=[ng_spacing(x), ng_spacing(2.0_dp)])
-    call gradient(f, g, spacing=[ng_spacing([(i * i, i = 1, 6)]), ng_spacing(2)], stat=st)
+    call gradient(f, ref, spacing=ng_spacing(x, 2.0_dp))
+    call gradient(f, g, spacing=ng_spacing([(i * i, i = 1, 6)], 2), stat=st)
     call check(st == NG_OK .and. all(bits(g) == bits(ref)), 'ng_spacing of integers')
-    call gradient(f, g, spacing=[ng_spacing(real(x, sp)), ng_spacing(2.0_sp)], stat=st)
+    call gradient(f, g, spacing=ng_spacing(real(x, sp), 2.0_sp), stat=st)
     call check(st == NG_OK .and. all(bits(g) == bits(ref)), 'ng_spacing of real32')
-    call gradient(f, g, spacing=[ng_spacing(int(x, int64)), ng_spacing(2_int64)], stat=st)
+    call gradient(f, g, spacing=ng_spacing(int(x, int64), 2_int64), stat=st)
     call check(st == NG_OK .and. all(bits(g) == bits(ref)), 'ng_spacing of int64')
     call partial(f, 1, g(:, :, 1), x=[(i * i, i = 1, 6)], stat=st)
     call check(st == NG_OK .and. all(bits(g(:, :, 1)) == bits(ref(:, :, 1))), 'partial, integer x')
@@ -461,11 +467,23 @@ contains
     call check(st == NG_OK .and. all(bits(g) == bits(ref)), 'h of size 1 for all dims')
     call gradient(f, g, h=0.5_sp, stat=st)
     call check(st == NG_OK .and. all(bits(g) == bits(ref)), 'a real32 h')
-    call gradient(f, g, spacing=[ng_spacing(0.5_dp)], stat=st)
+    call gradient(f, g, spacing=ng_spacing(0.5_dp), stat=st)
     call check(st == NG_OK .and. all(bits(g) == bits(ref)), 'one ng_spacing for all dims')
 
+    ! Built once, used for many calls (and for partial derivatives via dims).
+    grid = ng_spacing(x, 2.0_dp)
+    call gradient(f, ref, spacing=ng_spacing(x, 2.0_dp))
+    do i = 1, 3
+      g = -7
+      call gradient(f, g, spacing=grid, stat=st)
+    end do
+    call check(st == NG_OK .and. all(bits(g) == bits(ref)), 'an ng_spacing kept and reused')
+    call gradient(f, g(:, :, 1:1), dims=[2], spacing=ng_spacing(2), stat=st)
+    call check(st == NG_OK .and. all(bits(g(:, :, 1)) == bits(ref(:, :, 2))), &
+        'ng_spacing for dims=[2]')
+
     call gradient(f, ref)
-    call gradient(f, g, spacing=[unit, unit], stat=st)
+    call gradient(f, g, spacing=unit, stat=st)
     call check(st == NG_OK .and. all(bits(g) == bits(ref)), 'a default ng_spacing is unit spacing')
     call gradient(f, g, h=[integer ::], stat=st)
     call check(st == NG_OK .and. all(bits(g) == bits(ref)), 'an empty h is unit spacing')
@@ -501,7 +519,8 @@ contains
     call gradient(f, g, threads=-1, stat=st, errmsg=msg)
     call verdict(st, msg, g, d)
 
-    call expect(NG_ERR_DIM_RANGE, 'dims(2) = 3 is outside 1..2 for a rank-2 f', 'dims out of range', st, msg)
+    call expect(NG_ERR_DIM_RANGE, 'dims(2) = 3 is outside 1..2 for a rank-2 f', &
+        'dims out of range', st, msg)
     call gradient(f, g, dims=[1, 3], stat=st, errmsg=msg)
     call verdict(st, msg, g, d)
     call expect(NG_ERR_DIM_RANGE, 'dims(1) = 0', 'dims 0 (Fortran numbering starts at 1)', st, msg)
@@ -516,12 +535,13 @@ contains
     call expect(NG_ERR_DIM_RANGE, 'f is a scalar', 'partial of a scalar', st, msg)
     call partial(s0, 1, ds0, stat=st, errmsg=msg)
     call verdict(st, msg, g, d)
-    call expect(NG_ERR_DIM_REPEATED, 'dims(2) = 1 names dim 1 again (dims(1) named it)', 'repeated dim', st, msg)
+    call expect(NG_ERR_DIM_REPEATED, 'dims(2) = 1 names dim 1 again (dims(1) named it)', &
+        'repeated dim', st, msg)
     call gradient(f, g, dims=[1, 1], stat=st, errmsg=msg)
     call verdict(st, msg, g, d)
 
     call expect(NG_ERR_SPACING, 'give h or spacing, not both', 'h and spacing', st, msg)
-    call gradient(f, g, h=1.0_dp, spacing=[ng_spacing(1.0_dp)], stat=st, errmsg=msg)
+    call gradient(f, g, h=1.0_dp, spacing=ng_spacing(1.0_dp), stat=st, errmsg=msg)
     call verdict(st, msg, g, d)
     call expect(NG_ERR_SPACING, 'give h or x, not both', 'partial: h and x', st, msg)
     call partial(f, 1, d, h=1.0_dp, x=[1, 2, 3, 4], stat=st, errmsg=msg)
@@ -540,19 +560,36 @@ contains
     call partial(f, 1, d, x=[.true., .false., .true., .false.], stat=st, errmsg=msg)
     call verdict(st, msg, g, d)
 
-    call expect(NG_ERR_SPACING_COUNT, 'h has 3 values but 2 dims are differentiated', 'three h for two dims', st, msg)
-    call gradient(f, g, h=[1, 2, 3], stat=st, errmsg=msg)
+    call expect(NG_ERR_SPACING, 'ng_spacing: argument 2 must be real or integer', &
+        'ng_spacing of a complex', st, msg)
+    call gradient(f, g, spacing=ng_spacing(1.0_dp, (1.0_dp, 1.0_dp)), stat=st, errmsg=msg)
     call verdict(st, msg, g, d)
-    call expect(NG_ERR_SPACING_COUNT, 'spacing has 3 entries but 2 dims', 'three spacings for two dims', st, msg)
-    call gradient(f, g, spacing=[ng_spacing(1), ng_spacing(2), ng_spacing(3)], stat=st, errmsg=msg)
+    call expect(NG_ERR_SPACING, 'ng_spacing: argument 1 has rank 2', &
+        'ng_spacing of a rank-2 array', st, msg)
+    call gradient(f, g, spacing=ng_spacing(h2, 1), stat=st, errmsg=msg)
     call verdict(st, msg, g, d)
-    call expect(NG_ERR_SPACING_COUNT, 'spacing(1) holds coordinates', 'one set of coordinates for two dims', st, msg)
-    call gradient(f, g, spacing=[ng_spacing([1, 2, 3, 4])], stat=st, errmsg=msg)
+    call expect(NG_ERR_SPACING, 'ng_spacing: argument 3 is given without argument 2', &
+        'ng_spacing with a gap', st, msg)
+    call gradient(f, g, spacing=ng_spacing(s1=1, s3=2), stat=st, errmsg=msg)
     call verdict(st, msg, g, d)
 
-    call expect(NG_ERR_COORD_LENGTH, 'spacing(2) has 4 coordinates but dim 2 of f has 3 samples', &
+    call expect(NG_ERR_SPACING_COUNT, 'h has 3 values but 2 dims are differentiated', &
+        'three h for two dims', st, msg)
+    call gradient(f, g, h=[1, 2, 3], stat=st, errmsg=msg)
+    call verdict(st, msg, g, d)
+    call expect(NG_ERR_SPACING_COUNT, 'spacing describes 3 dims but 2 dims are differentiated', &
+        'three spacings for two dims', st, msg)
+    call gradient(f, g, spacing=ng_spacing(1, 2, 3), stat=st, errmsg=msg)
+    call verdict(st, msg, g, d)
+    call expect(NG_ERR_SPACING_COUNT, 'spacing holds coordinates, which belong to one dim', &
+        'one set of coordinates for two dims', st, msg)
+    call gradient(f, g, spacing=ng_spacing([1, 2, 3, 4]), stat=st, errmsg=msg)
+    call verdict(st, msg, g, d)
+
+    call expect(NG_ERR_COORD_LENGTH, &
+        'spacing: argument 2 has 4 coordinates but dim 2 of f has 3 samples', &
                 'coordinates of the wrong length', st, msg)
-    call gradient(f, g, spacing=[ng_spacing(1), ng_spacing([1, 2, 3, 4])], stat=st, errmsg=msg)
+    call gradient(f, g, spacing=ng_spacing(1, [1, 2, 3, 4]), stat=st, errmsg=msg)
     call verdict(st, msg, g, d)
     call expect(NG_ERR_COORD_LENGTH, 'x has 3 coordinates but dim 1 of f has 4 samples', &
                 'partial: x of the wrong length', st, msg)
@@ -579,18 +616,22 @@ contains
                 'grad with a trailing extent of 2 for 1 dim', st, msg)
     call gradient(f, g, dims=[2], stat=st, errmsg=msg)
     call verdict(st, msg, g, d)
-    call expect(NG_ERR_OUTPUT_SHAPE, 'grad has rank 2 but must have rank 3', 'grad of the rank of f', st, msg)
+    call expect(NG_ERR_OUTPUT_SHAPE, 'grad has rank 2 but must have rank 3', &
+        'grad of the rank of f', st, msg)
     bad_rank = -7
     call gradient(f, bad_rank, stat=st, errmsg=msg)
     call verdict(st, msg, bad_rank)
-    call expect(NG_ERR_OUTPUT_SHAPE, 'size(grad, 2) is 3 but size(f, 2) is 2', 'grad of the wrong shape', st, msg)
+    call expect(NG_ERR_OUTPUT_SHAPE, 'size(grad, 2) is 3 but size(f, 2) is 2', &
+        'grad of the wrong shape', st, msg)
     call gradient(f(:, 1:2), g(:, :, 1:1), dims=[1], stat=st, errmsg=msg)
     call verdict(st, msg, g, d)
-    call expect(NG_ERR_OUTPUT_SHAPE, 'size(df, 2) is 2 but size(f, 2) is 3', 'partial: df of the wrong shape', st, msg)
+    call expect(NG_ERR_OUTPUT_SHAPE, 'size(df, 2) is 2 but size(f, 2) is 3', &
+        'partial: df of the wrong shape', st, msg)
     d2 = -7
     call partial(f, 1, d2, stat=st, errmsg=msg)
     call verdict(st, msg, d2)
-    call expect(NG_ERR_OUTPUT_SHAPE, 'df has rank 3 but f has rank 2', 'partial: df of the wrong rank', st, msg)
+    call expect(NG_ERR_OUTPUT_SHAPE, 'df has rank 3 but f has rank 2', &
+        'partial: df of the wrong rank', st, msg)
     call partial(f, 1, g, stat=st, errmsg=msg)
     call verdict(st, msg, g, d)
 
