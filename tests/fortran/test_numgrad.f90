@@ -207,6 +207,8 @@ contains
     real(dp), parameter :: h(7) = [0.5_dp, 2.0_dp, 0.25_dp, 1.0_dp, 4.0_dp, 0.125_dp, 1.5_dp]
     real(dp), allocatable :: flat(:), f7(:, :, :, :, :, :, :), g7(:, :, :, :, :, :, :, :)
     real(dp), allocatable :: f1(:), g1(:, :), f2(:, :), g2(:, :, :)
+    real(dp), allocatable :: f15(:, :, :, :, :, :, :, :, :, :, :, :, :, :, :)
+    real(dp), allocatable :: d15(:, :, :, :, :, :, :, :, :, :, :, :, :, :, :)
     integer :: l, d, stride, idx, st
     logical :: ok
 
@@ -228,6 +230,20 @@ contains
       ok = ok .and. maxval(abs(g7(:, :, :, :, :, :, :, d) - slope(d))) < 1e-12_dp
     end do
     call check(ok, 'rank 7: gradient of a linear field along all 7 dims')
+
+    ! Fortran's largest rank: partial along dims 1 and 15 of a rank-15 array.
+    allocate (f15(2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3), &
+              d15(2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3))
+    deallocate (flat)
+    allocate (flat(size(f15)))
+    do l = 0, size(flat) - 1
+      flat(l + 1) = mod(l, 2) + 5 * (l / 2**14) ! 1 along dim 1, 5 along dim 15
+    end do
+    f15 = reshape(flat, shape(f15))
+    call partial(f15, 15, d15, stat=st)
+    call check(st == NG_OK .and. all(bits(d15) == bits(5.0_dp)), 'rank 15: partial along dim 15')
+    call partial(f15, 1, d15, stat=st)
+    call check(st == NG_OK .and. all(bits(d15) == bits(1.0_dp)), 'rank 15: partial along dim 1')
 
     allocate (f1, source=[(3 * l + 1.0_dp, l = 1, 6)])
     allocate (g1(6, 1))
@@ -377,6 +393,12 @@ contains
   ! proof that the arrays are used in place: the library sees f and df overlap.
   subroutine test_sections_and_strides()
     integer, parameter :: n = 10
+    type :: particle
+      real(dp) :: x, y
+      real(sp) :: w
+    end type particle
+    type(particle) :: parts(6)
+    integer :: i
     real(dp), target :: a(n, 6), big(2 * n, 6, 3), ref(n / 2, 6, 2), packed(n / 2, 6)
     real(dp), pointer :: p(:, :)
     real(dp), allocatable :: alloc(:, :), empty(:, :), de(:, :)
@@ -430,6 +452,16 @@ contains
     call check(st == NG_OK .and. all(bits(a(2:n:2, :)) == bits(ref(:, :, 1))) .and. &
                all(bits(a(1:n:2, :)) == bits(packed)), &
                    'interleaved rows: f = a(1:n:2, :), df = a(2:n:2, :)')
+
+    ! Components of an array of derived type: strides that are not a multiple of the
+    ! array's own element count, in and out.
+    parts%x = [(real(i * i, dp), i = 1, 6)]
+    parts%w = 0
+    parts%y = -7
+    call partial(parts%x, 1, parts%y, stat=st)
+    call check(st == NG_OK .and. all(bits(parts%y) == bits([3.0_dp, 4.0_dp, 6.0_dp, 8.0_dp, &
+               10.0_dp, 11.0_dp])) .and. all(bits(parts%w) == bits(0.0_sp)), &
+               'derived-type components: partial(parts%x, 1, parts%y)')
 
     ! Empty dims that are not differentiated, and a scalar f (no dims: no results).
     allocate (empty(5, 0), de(5, 0))
