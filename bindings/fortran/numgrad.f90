@@ -104,6 +104,11 @@ module numgrad
     module procedure partial_i8, partial_i16, partial_i32, partial_i64
   end interface partial
 
+  ! An integer as text, for messages.
+  interface str
+    module procedure str_i32, str_i64
+  end interface str
+
   ! The C struct ng_spacing, field for field.
   type, bind(c) :: spacing_c
     integer(c_int32_t) :: kind
@@ -118,7 +123,7 @@ module numgrad
     integer :: status = NG_OK
     character(len=MSG_LEN) :: msg = ''
     integer :: rank = 0
-    integer :: n(15) = 0              ! extents of f
+    integer(int64) :: n(15) = 0       ! extents of f
     integer :: k = 0                  ! number of differentiated dims
     integer :: dims(15) = 0           ! the differentiated dims, 1-based
     integer :: edge_order = 1
@@ -451,7 +456,7 @@ contains
     call start(rq, rank(f), edge_order, threads)
     r = rq%rank
     do d = 1, r
-      rq%n(d) = int(size(f, d))
+      rq%n(d) = size(f, d, kind=int64)
     end do
     if (r > 0 .and. rq%status == NG_OK) call check_extent(rq, rq%n(r), 'f')
 
@@ -505,18 +510,19 @@ contains
       call fail(rq, NG_ERR_OUTPUT_SHAPE, 'grad has rank ' // str(rank(grad)) // &
                 ' but must have rank ' // str(r + 1) // ': the shape of f and a trailing dim')
     ! (Fortran's .and. may evaluate both sides: size(grad, r + 1) only once the rank is right.)
-    if (rq%status == NG_OK) call check_extent(rq, int(size(grad, r + 1)), 'grad')
+    if (rq%status == NG_OK) call check_extent(rq, size(grad, r + 1, kind=int64), 'grad')
     if (rq%status == NG_OK) then
       if (size(grad, r + 1) /= rq%k) &
         call fail(rq, NG_ERR_OUTPUT_COUNT, 'size(grad, ' // str(r + 1) // ') is ' // &
-                  str(int(size(grad, r + 1))) // ' but ' // str(rq%k) // &
+                  str(size(grad, r + 1, kind=int64)) // ' but ' // str(rq%k) // &
                   ' dims are differentiated')
     end if
     do d = 1, r
       if (rq%status /= NG_OK) exit
-      if (size(grad, d) /= rq%n(d)) &
+      if (size(grad, d, kind=int64) /= rq%n(d)) &
         call fail(rq, NG_ERR_OUTPUT_SHAPE, 'size(grad, ' // str(d) // ') is ' // &
-                  str(int(size(grad, d))) // ' but size(f, ' // str(d) // ') is ' // str(rq%n(d)))
+                  str(size(grad, d, kind=int64)) // ' but size(f, ' // str(d) // ') is ' // &
+                  str(rq%n(d)))
     end do
 
     if (rq%status == NG_OK) call run(rq, f, dtype, grad, 1)
@@ -539,7 +545,7 @@ contains
     call start(rq, rank(f), edge_order, threads)
     r = rq%rank
     do d = 1, r
-      rq%n(d) = int(size(f, d))
+      rq%n(d) = size(f, d, kind=int64)
     end do
     if (r > 0 .and. rq%status == NG_OK) call check_extent(rq, rq%n(r), 'f')
 
@@ -559,7 +565,7 @@ contains
     else if (rq%status == NG_OK .and. present(x)) then
       if (.not. to_real64(x, coords)) then
         call fail(rq, NG_ERR_SPACING, 'x must be real or integer')
-      else if (size(coords) /= rq%n(dim)) then
+      else if (size(coords, kind=int64) /= rq%n(dim)) then
         call fail(rq, NG_ERR_COORD_LENGTH, 'x has ' // str(size(coords)) // &
                   ' coordinates but dim ' // str(dim) // ' of f has ' // str(rq%n(dim)) // &
                   ' samples')
@@ -573,12 +579,13 @@ contains
     if (rq%status == NG_OK .and. rank(df) /= r) &
       call fail(rq, NG_ERR_OUTPUT_SHAPE, 'df has rank ' // str(rank(df)) // &
                 ' but f has rank ' // str(r))
-    if (r > 0 .and. rq%status == NG_OK) call check_extent(rq, int(size(df, r)), 'df')
+    if (r > 0 .and. rq%status == NG_OK) call check_extent(rq, size(df, r, kind=int64), 'df')
     do d = 1, r
       if (rq%status /= NG_OK) exit
-      if (size(df, d) /= rq%n(d)) &
+      if (size(df, d, kind=int64) /= rq%n(d)) &
         call fail(rq, NG_ERR_OUTPUT_SHAPE, 'size(df, ' // str(d) // ') is ' // &
-                  str(int(size(df, d))) // ' but size(f, ' // str(d) // ') is ' // str(rq%n(d)))
+                  str(size(df, d, kind=int64)) // ' but size(f, ' // str(d) // ') is ' // &
+                  str(rq%n(d)))
     end do
 
     if (rq%status == NG_OK) call run(rq, f, dtype, df, 0)
@@ -607,7 +614,7 @@ contains
   ! An assumed-size actual argument has no last extent (size -1).
   subroutine check_extent(rq, n, name)
     type(request), intent(inout) :: rq
-    integer, intent(in) :: n
+    integer(int64), intent(in) :: n
     character(len=*), intent(in) :: name
     if (n < 0) call fail(rq, NG_ERR_SHAPE, name // ' is an assumed-size array (its last ' // &
                          'extent is unknown): pass a section with an upper bound')
@@ -695,7 +702,7 @@ contains
       rq%spacing(i) = spacing_c(spacing%kind(i), 0, spacing%h(i), c_null_ptr, 0_c_int64_t)
       if (spacing%kind(i) /= SPACING_COORDS) cycle
       d = rq%dims(i)
-      if (size(spacing%coords(i)%x) /= rq%n(d)) then
+      if (size(spacing%coords(i)%x, kind=int64) /= rq%n(d)) then
         call fail(rq, NG_ERR_COORD_LENGTH, 'spacing: argument ' // str(i) // ' has ' // &
                   str(size(spacing%coords(i)%x)) // ' coordinates but dim ' // str(d) // &
                   ' of f has ' // str(rq%n(d)) // ' samples')
@@ -779,7 +786,14 @@ contains
                              dims0, int(rq%nspacing, c_int32_t), rq%spacing, &
                              int(rq%edge_order, c_int32_t), int(rq%threads, c_int32_t), &
                              buffer, int(MSG_LEN, c_int32_t))
-    if (rq%status /= NG_OK) rq%msg = buffer
+    if (rq%status == NG_ERR_OVERLAP) then
+      ! The library names C outputs; say which Fortran argument it means.
+      rq%msg = merge('grad', 'df  ', stacked == 1)
+      rq%msg = trim(rq%msg) // ' shares memory with f or with itself (ng_gradient: ' // &
+               trim(buffer) // ')'
+    else if (rq%status /= NG_OK) then
+      rq%msg = buffer
+    end if
   end subroutine run
 
   subroutine fail(rq, status, msg)
@@ -813,12 +827,18 @@ contains
     end if
   end function dim_range
 
-  function str(i) result(text)
-    integer, intent(in) :: i
+  function str_i32(i) result(text)
+    integer(int32), intent(in) :: i
+    character(len=:), allocatable :: text
+    text = str_i64(int(i, int64))
+  end function str_i32
+
+  function str_i64(i) result(text)
+    integer(int64), intent(in) :: i
     character(len=:), allocatable :: text
     character(len=24) :: buffer
     write (buffer, '(i0)') i
     text = trim(buffer)
-  end function str
+  end function str_i64
 
 end module numgrad
