@@ -259,7 +259,7 @@ void run_axis(const Request &rq, int i, const Stencil &s, int threads) {
         int64_t rows = n;
         for (int j = 1; j < nl; ++j)
             rows *= loops[j].n;
-        const int nt = int(std::min<int64_t>(threads, rows));
+        [[maybe_unused]] const int nt = int(std::min<int64_t>(threads, rows));
         NG_PRAGMA(omp parallel for num_threads(nt) schedule(static) if (nt > 1))
         for (int64_t r = 0; r < rows; ++r) {
             int64_t q = r / n, fi = 0, fo = 0;
@@ -276,7 +276,7 @@ void run_axis(const Request &rq, int i, const Stencil &s, int threads) {
     int64_t lines = 1;
     for (int j = 0; j < nl; ++j)
         lines *= loops[j].n;
-    const int nt = int(std::min<int64_t>(threads, lines));
+    [[maybe_unused]] const int nt = int(std::min<int64_t>(threads, lines));
     NG_PRAGMA(omp parallel for num_threads(nt) schedule(static) if (nt > 1))
     for (int64_t l = 0; l < lines; ++l) {
         int64_t q = l, fi = 0, fo = 0;
