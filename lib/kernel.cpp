@@ -1,4 +1,4 @@
-// The arithmetic of numpy.gradient (SEMANTICS.md), looped over any strided layout.
+// The fast path: numpy.gradient's arithmetic (SEMANTICS.md), looped over any strided layout.
 //
 // Each differentiated axis is computed on its own. The other dims are merged where the
 // input and the output are both contiguous across them, then the axis runs either in
@@ -325,7 +325,7 @@ void run(const Request &rq, int i, const Stencil &s, int threads) {
 
 } // namespace
 
-int32_t compute(const Request &rq) {
+int32_t compute_standard(const Request &rq) {
     if (rq.size == 0 || rq.k == 0)
         return NG_OK;
     // All coefficient tables first: an allocation failure must precede every write.

@@ -40,4 +40,7 @@ int32_t validate(const ng_array *input, const ng_options *options, const ng_arra
 // before the first write when a coefficient table cannot be allocated.
 int32_t compute(const Request &request);
 
+// The fast kernel (kernel.cpp): numpy's formulas, the only path compute() takes today.
+int32_t compute_standard(const Request &request);
+
 } // namespace ng
