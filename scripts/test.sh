@@ -15,6 +15,10 @@ fi
 ninja -C "$builddir"
 status=0
 meson test -C "$builddir" --print-errorlogs "$@" || status=$?
+# Sanitizer, valgrind and fuzzing runs, in their own build dirs (full runs only).
+if [ $# -eq 0 ] && [ -x scripts/sanitize.sh ]; then
+  scripts/sanitize.sh || status=$?
+fi
 # One plain closing line, counted from meson's own log.
 /usr/bin/python3 - "$builddir/meson-logs/testlog.json" <<'PY'
 import json, sys
