@@ -28,10 +28,25 @@ def sample(dtype, shape, seed):
 
 
 def reference(a, spacing, axis, edge_order):
-    g = np.gradient(a, *spacing, axis=axis, edge_order=edge_order)
-    if not isinstance(g, list):
-        g = [g]
-    return np.stack(g)
+    """numpy.gradient, axis by axis, with SEMANTICS.md's rule for float32/complex64 on
+    non-uniform coordinates: float64 arithmetic rounded once on store. numpy >= 2 does
+    exactly that; numpy 1.24's value-based casting rounds the edge coefficients to
+    float32 instead (and only for inputs of 2 or more dims), so the oracle there is
+    numpy.gradient of the widened input, rounded."""
+    axes = list(range(a.ndim)) if axis is None else [axis] if np.ndim(axis) == 0 else list(axis)
+    if len(spacing) == 0:
+        spacing = [1.0] * len(axes)
+    elif len(spacing) == 1 and np.ndim(spacing[0]) == 0:
+        spacing = list(spacing) * len(axes)
+    out = []
+    for ax, s in zip(axes, spacing):
+        x = np.asarray(s, dtype=np.float64)
+        wide = (a.dtype in (np.float32, np.complex64) and x.ndim == 1
+                and not (np.diff(x) == np.diff(x)[0]).all())
+        b = a.astype(np.complex128 if a.dtype.kind == "c" else np.float64) if wide else a
+        g = np.gradient(b, s, axis=ax, edge_order=edge_order)
+        out.append(g.astype(a.dtype) if wide else g)
+    return np.stack(out)
 
 
 def check(d, a, args, spacing=(), axis=None, edge_order=1, name="in.npy"):
