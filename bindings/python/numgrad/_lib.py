@@ -182,12 +182,12 @@ def library_version():
     return (v // 10000, v // 100 % 100, v % 100)
 
 
-_major, _minor, _ = library_version()
+_major, _minor, _patch = library_version()
 if _major != EXPECTED_MAJOR or _minor < MINIMUM_MINOR:
     raise ImportError(
-        "numgrad: %s is version %s, but this Python package needs %d.x with x >= %d. "
+        "numgrad: %s is version %d.%d.%d, but this Python package needs %d.x with x >= %d. "
         "Point NUMGRAD_LIBRARY at a matching build." % (
-            LIBRARY_PATH, ng_version_string().decode(), EXPECTED_MAJOR, MINIMUM_MINOR))
+            LIBRARY_PATH, _major, _minor, _patch, EXPECTED_MAJOR, MINIMUM_MINOR))
 
 
 class Array:

@@ -190,7 +190,9 @@ def gradient(input, *, spacing=1, dim=None, edge_order=1):
                          "edge_order=2.")
 
     # torch's result dtype for each result.
-    targets = [_floating(x.dtype if c is None else torch.promote_types(x.dtype, c))
+    # (Coordinate differences are divided in torch, so integer coordinates act as the
+    # default float dtype: float16 input with int64 coordinates gives float32.)
+    targets = [_floating(x.dtype if c is None else torch.promote_types(x.dtype, _floating(c)))
                for c in coord_dtypes]
     groups = {}
     for i, t in enumerate(targets):
