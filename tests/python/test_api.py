@@ -116,6 +116,11 @@ def test_spacing_forms():
             assert_same(got, reference(f, *args, edge_order=eo, **kwargs), repr((args, kwargs)))
 
 
+def test_python_int_spacing_beyond_int64():
+    f = np.arange(5.) ** 2
+    assert_same(as_list(numgrad.gradient(f, 2 ** 70)), numpy_gradient(f, 2 ** 70))
+
+
 def test_coordinate_array_of_length_one_is_coordinates():
     # A coordinate array is always coordinates: with one sample there is no gradient.
     with pytest.raises(ValueError):

@@ -43,6 +43,8 @@ CASES = [
     ("empty differentiated axis", np.ones((0, 4)), (), {}, ValueError, r"dim 0 has 0", True),
     ("bool input", np.array([True, False, True]), (), {}, TypeError, r"boolean", True),
     ("complex spacing", F, (1j,), {}, TypeError, r"complex spacing", False),
+    ("longdouble spacing", F, (np.longdouble(2),), {}, TypeError, r"float128", False),
+    ("None spacing", F, (None,), {}, TypeError, r"not a real number", True),
     ("complex coordinates", F, (np.arange(3) * 1j, 1.), {}, TypeError, r"complex128", False),
     ("object dtype", np.array([1, 2, 3], dtype=object), (), {}, TypeError, r"dtype object",
      False),
@@ -183,6 +185,26 @@ def test_float16_out_overlap_checked():
     with pytest.raises(ValueError, match="overlaps the input"):
         numgrad.gradient(f, out=(np.full((3, 4), SENTINEL, np.float16), f))
     assert (o == SENTINEL).all()
+
+
+def test_float16_out_shape_checked():
+    f = np.arange(12, dtype=np.float16).reshape(3, 4)
+    good = np.full((3, 4), SENTINEL, dtype=np.float16)
+    with pytest.raises(ValueError, match=r"out\[1\] has shape \(4, 3\)"):
+        numgrad.gradient(f, out=(good, np.full((4, 3), SENTINEL, dtype=np.float16)))
+    with pytest.raises(ValueError, match="noutputs is 1 but 2"):
+        numgrad.gradient(f, out=(good,))
+    assert (good == SENTINEL).all()
+
+
+def test_misaligned_out():
+    buf = np.zeros(8 * 12 + 1, dtype=np.uint8)
+    out1 = buf[1:].view(np.float64).reshape(3, 4)
+    assert not out1.flags.aligned
+    good = np.full((3, 4), SENTINEL)
+    with pytest.raises(ValueError, match=r"out\[1\] is not aligned"):
+        numgrad.gradient(F, out=(good, out1))
+    assert (good == SENTINEL).all() and (buf == 0).all()
 
 
 def test_late_error_writes_nothing():

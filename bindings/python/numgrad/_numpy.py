@@ -52,6 +52,9 @@ _EXCEPTIONS = {
     _lib.NG_ERR_DTYPE: TypeError,
     _lib.NG_ERR_OPTIONS: ValueError,           # e.g. a negative thread count
     _lib.NG_ERR_NO_MEMORY: MemoryError,
+    _lib.NG_ERR_BOUNDARY: ValueError,
+    _lib.NG_ERR_ACCURACY: ValueError,
+    _lib.NG_ERR_COORDINATES: ValueError,
 }
 
 
@@ -127,14 +130,16 @@ def _axes(axis, ndim):
 
 
 def _scalar_spacing(v):
-    kind = np.asarray(v).dtype.kind
-    if kind in "biuf" and np.asarray(v).dtype.itemsize <= 8:
+    dt = np.asarray(v).dtype
+    if dt.kind in "biuf" and dt.itemsize <= 8:
         return float(v)
-    if kind == "c":
+    if dt.kind == "O" and isinstance(v, numbers.Real):  # a Python int beyond int64
+        return float(v)
+    if dt.kind == "c":
         raise _own_error(TypeError, "complex spacing %r is not supported: numgrad's spacings "
                          "are real" % (v,))
-    raise _own_error(TypeError, "spacing %r of dtype %s is not a real number"
-                     % (v, np.asarray(v).dtype))
+    raise _own_error(TypeError, "spacing %r of dtype %s is not a real number of at most 64 "
+                     "bits" % (v, dt))
 
 
 def _coords(v):
@@ -212,6 +217,9 @@ def _outputs(out, f, k, result):
     for i, o in enumerate(views):
         if not o.flags.writeable:
             raise _own_error(ValueError, "out[%d]: output array is read-only" % i)
+        if not o.flags.aligned:
+            raise _own_error(ValueError, "out[%d] is not aligned to its itemsize %d: the "
+                             "library writes whole elements" % (i, o.itemsize))
         if o.dtype != result or not o.dtype.isnative:
             # Dtypes the library knows are checked by the library; others (float16 for
             # float16 input, byte-swapped, bool...) it cannot even be told about.
@@ -223,6 +231,10 @@ def _outputs(out, f, k, result):
 
 def _check_half_outputs(views, f):
     """Overlap checks for the float16 path, where the library only sees float32 temps."""
+    for i, o in enumerate(views):
+        if o.shape != f.shape:
+            raise _own_error(ValueError, "out[%d] has shape %s but the input's is %s"
+                             % (i, o.shape, f.shape))
     for i, o in enumerate(views):
         if o.size and np.shares_memory(o, f):
             raise _own_error(ValueError, "out[%d] overlaps the input" % i)
