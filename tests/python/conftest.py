@@ -9,9 +9,12 @@
 import os
 import sys
 
+import importlib.util
+
 _here = os.path.dirname(os.path.abspath(__file__))
 _package_root = os.path.normpath(os.path.join(_here, "..", "..", "bindings", "python"))
-if _package_root not in sys.path:
+# The package of this tree, unless PYTHONPATH already provides one.
+if importlib.util.find_spec("numgrad") is None:
     sys.path.insert(0, _package_root)
 if _here not in sys.path:
     sys.path.insert(0, _here)
