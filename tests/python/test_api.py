@@ -372,7 +372,8 @@ def test_library_version_matches_header():
     import os
     import re
     header = os.path.join(os.path.dirname(__file__), "..", "..", "include", "numgrad.h")
-    text = open(header).read()
+    with open(header) as fh:
+        text = fh.read()
     ver = tuple(int(re.search(r"#define NG_VERSION_%s (\d+)" % p, text).group(1))
                 for p in ("MAJOR", "MINOR", "PATCH"))
     assert numgrad.library_version() == ver
