@@ -391,3 +391,26 @@ def test_abi_struct_sizes():
         assert _lib.ng_dtype_size(code) == size
     assert _lib.ng_result_dtype(5) == _lib.NG_FLOAT64
     assert _lib.ng_result_dtype(99) == -1
+
+
+def test_float32_extreme_spacing_follows_semantics():
+    # SEMANTICS: coefficients computed in double, rounded to float32, float32 arithmetic.
+    # When a rounded coefficient overflows float32, numpy 1.24's value-based casting
+    # computes in float64 instead (numpy gives 7.5e-39 and inf below); numgrad keeps the
+    # float32 rule. Expected values: numpy float32 scalar arithmetic, step by step.
+    f = np.array([[1, 2, 4, 7]] * 2, dtype=np.float32)
+    f32 = np.float32
+    with np.errstate(all="ignore"):
+        h = 2e38
+        got = numgrad.gradient(f, h, axis=1)[0]
+        want = [(f[0, 1] - f[0, 0]) / f32(h), (f[0, 2] - f[0, 0]) / f32(2 * h),
+                (f[0, 3] - f[0, 1]) / f32(2 * h), (f[0, 3] - f[0, 2]) / f32(h)]
+        assert mismatch(got, np.array(want, dtype=np.float32)) is None
+        assert got[1] == 0 and numpy_gradient(f, h, axis=1)[0][0, 1] == f32(7.5e-39)
+        h = 1e-39
+        got = numgrad.gradient(f, h, axis=1, edge_order=2)[0]
+        a, b, c = f32(-1.5 / h), f32(2.0 / h), f32(-0.5 / h)
+        assert np.isinf(a) and np.isinf(c)
+        left = a * f[0, 0] + b * f[0, 1] + c * f[0, 2]
+        assert np.isnan(left) and np.isnan(got[0])
+        assert np.isinf(numpy_gradient(f, h, axis=1, edge_order=2)[0][0, 0])
