@@ -14,7 +14,7 @@ def numpy_gradient(f, *varargs, **kwargs):
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         r = np.gradient(f, *varargs, **kwargs)
-    return r if isinstance(r, list) else [r]
+    return list(r) if isinstance(r, (list, tuple)) else [r]  # numpy 2 returns a tuple
 
 
 def _uniform(x):
