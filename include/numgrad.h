@@ -93,9 +93,26 @@ typedef struct ng_spacing {
 
 #define NG_SPACING_UNIT_INIT { NG_SPACING_UNIT, 0, 1.0, 0, 0 }
 
+/* Boundary treatment of one side of a dimension (values of ng_boundary.lower/upper). */
+typedef enum ng_boundary_mode {
+    NG_BOUNDARY_EDGE = 0,     /* one-sided differences (numpy's, with edge_order) */
+    NG_BOUNDARY_PERIODIC = 1, /* the samples repeat: neighbours wrap around (both sides) */
+    NG_BOUNDARY_HALO = 2      /* the outermost accuracy/2 samples on this side are ghost
+                                 cells owned by a neighbour: read as neighbours, not
+                                 differentiated; the output covers the owned cells only */
+} ng_boundary_mode;
+
+/* The boundaries of one differentiated dimension. */
+typedef struct ng_boundary {
+    int32_t lower;  /* ng_boundary_mode at index 0 */
+    int32_t upper;  /* ng_boundary_mode at index n-1 */
+    double period;  /* periodic with coordinates: x[n] = x[0] + period (0 otherwise) */
+} ng_boundary;
+
 /*
  * Options of ng_gradient. Always start from NG_OPTIONS_INIT (or set struct_size to
- * sizeof(ng_options)): fields added in later versions then get their defaults.
+ * sizeof(ng_options) and zero the rest): fields added in later versions then get
+ * their defaults, and zero means the default for every field but edge_order.
  *   dims      the dimensions to differentiate, in the order of the results;
  *             negative values count from the end. NULL (with ndims == 0): all
  *             dimensions in order. Non-NULL with ndims == 0: no dimension.
@@ -103,10 +120,21 @@ typedef struct ng_spacing {
  *             for every differentiated dim (a COORDS entry only when exactly one dim
  *             is differentiated); otherwise exactly one entry per differentiated dim,
  *             spacing[i] belonging to the i-th differentiated dim.
- *   edge_order 1 or 2: order of the one-sided differences at the boundaries.
+ *   edge_order 1 or 2: order of the one-sided differences at the boundaries when
+ *             accuracy is 2 (higher accuracies use boundary stencils of their order).
  *   threads   0: the default (OpenMP's, which respects OMP_NUM_THREADS and
  *             OMP_THREAD_LIMIT); n > 0: at most n threads. Calls made inside an
  *             active OpenMP parallel region, and small inputs, run on one thread.
+ *   boundary  nboundary == 0: NG_BOUNDARY_EDGE everywhere (numpy); 1: that boundary
+ *             for every differentiated dim; otherwise one per differentiated dim.
+ *             With a halo side the output is shorter than the input along that dim
+ *             by accuracy/2 (per halo side).
+ *   accuracy  order of the interior stencil: 2 (numpy's 3 points; 0 means 2), 4, 6 or
+ *             8, with one-sided boundary stencils of the same order (Fornberg's
+ *             weights on non-uniform grids). A dim needs at least accuracy+1 samples.
+ *   strict    nonzero: reject coordinates that are not finite or not strictly
+ *             monotonic, and zero or non-finite spacings and periods, instead of
+ *             returning numpy's silent inf and nan.
  */
 typedef struct ng_options {
     uint32_t struct_size;
@@ -117,9 +145,15 @@ typedef struct ng_options {
     int32_t edge_order;
     int32_t threads;
     int32_t reserved; /* must be 0 */
+    /* since 0.1: beyond numpy */
+    const ng_boundary *boundary;
+    int32_t nboundary;
+    int32_t accuracy;
+    int32_t strict;
+    int32_t reserved2; /* must be 0 */
 } ng_options;
 
-#define NG_OPTIONS_INIT { (uint32_t)sizeof(ng_options), 0, 0, 0, 0, 1, 0, 0 }
+#define NG_OPTIONS_INIT { (uint32_t)sizeof(ng_options), 0, 0, 0, 0, 1, 0, 0, 0, 0, 2, 0, 0 }
 
 /* Status codes. 0 is success; the values are stable and never renumbered. */
 typedef enum ng_status {
@@ -142,14 +176,18 @@ typedef enum ng_status {
     NG_ERR_DTYPE = 16,          /* an unsupported input dtype */
     NG_ERR_OPTIONS = 17,        /* a bad struct_size, reserved field or thread count */
     NG_ERR_NO_MEMORY = 18,      /* a small internal allocation failed */
-    NG_ERR_INTERNAL = 19        /* a bug in numgrad: please report it */
+    NG_ERR_INTERNAL = 19,       /* a bug in numgrad: please report it */
+    NG_ERR_BOUNDARY = 20,       /* a bad boundary: unknown mode, one periodic side, no period */
+    NG_ERR_ACCURACY = 21,       /* accuracy is not 2, 4, 6 or 8 */
+    NG_ERR_COORDINATES = 22     /* strict: non-finite or non-monotonic coordinates, zero spacing */
 } ng_status;
 
 /*
  * Differentiate `input` along the dims of `options` (NULL: all defaults) and write one
  * partial derivative per differentiated dim into outputs[0 .. noutputs-1]. Each output
- * is a caller-owned array of the input's shape and of dtype ng_result_dtype(input
- * dtype), with any strides: k outputs may be views of one stacked buffer.
+ * is a caller-owned array of the input's shape (less the halo cells, if any) and of
+ * dtype ng_result_dtype(input dtype), with any strides: k outputs may be views of one
+ * stacked buffer.
  *
  * Everything is validated before the first write: on any error no output byte is
  * changed. Returns NG_OK or an error status; ng_last_error() then says what was wrong.

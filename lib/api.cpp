@@ -62,6 +62,9 @@ NG_API const char *ng_status_string(int32_t status) {
     case NG_ERR_OPTIONS: return "NG_ERR_OPTIONS";
     case NG_ERR_NO_MEMORY: return "NG_ERR_NO_MEMORY";
     case NG_ERR_INTERNAL: return "NG_ERR_INTERNAL";
+    case NG_ERR_BOUNDARY: return "NG_ERR_BOUNDARY";
+    case NG_ERR_ACCURACY: return "NG_ERR_ACCURACY";
+    case NG_ERR_COORDINATES: return "NG_ERR_COORDINATES";
     }
     return "unknown status";
 }

@@ -3,6 +3,8 @@
 
 namespace ng {
 
-int32_t compute(const Request &request) { return compute_standard(request); }
+int32_t compute(const Request &request) {
+    return request.general ? compute_general(request) : compute_standard(request);
+}
 
 } // namespace ng

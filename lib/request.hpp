@@ -13,6 +13,9 @@ struct Axis {
     bool uniform;      // scalar formulas with spacing h (also for uniform coordinates)
     double h;          // the spacing when uniform
     const double *x;   // the coordinates when not uniform (n of them)
+    int lower, upper;  // ng_boundary_mode of each side
+    double period;     // periodic coordinates: x[n] = x[0] + period
+    int64_t halo_lo, halo_hi; // ghost cells on each side (accuracy/2 on a halo side)
 };
 
 struct Request {
@@ -27,7 +30,10 @@ struct Request {
     Axis axes[NG_MAX_NDIM];             // axes[i] produces output i
     void *out[NG_MAX_NDIM];
     int64_t out_strides[NG_MAX_NDIM][NG_MAX_NDIM]; // elements
+    int64_t out_shape[NG_MAX_NDIM];     // the input's shape less the halo cells
     int edge_order;
+    int accuracy;                       // 2, 4, 6 or 8
+    bool general;                       // needs compute_general (boundaries, accuracy)
     int threads;                        // requested (0 = default)
 };
 
@@ -40,7 +46,10 @@ int32_t validate(const ng_array *input, const ng_options *options, const ng_arra
 // before the first write when a coefficient table cannot be allocated.
 int32_t compute(const Request &request);
 
-// The fast kernel (kernel.cpp): numpy's formulas, the only path compute() takes today.
+// The fast kernel (kernel.cpp): numpy's formulas with edge boundaries at accuracy 2.
 int32_t compute_standard(const Request &request);
+
+// The general kernel (general.cpp): periodic and halo boundaries, accuracy 4, 6, 8.
+int32_t compute_general(const Request &request);
 
 } // namespace ng

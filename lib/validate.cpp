@@ -1,5 +1,6 @@
 // Every check of an ng_gradient call, done before the first write to an output.
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdio>
 #include <cstdlib>
@@ -122,6 +123,13 @@ int32_t check_options(const ng_options *given, ng_options &opt) {
     if (opt.edge_order != 1 && opt.edge_order != 2)
         return fail(NG_ERR_EDGE_ORDER, "options->edge_order is %d; it must be 1 or 2",
                     opt.edge_order);
+    if (opt.reserved2 != 0)
+        return fail(NG_ERR_OPTIONS, "options->reserved2 is %d; it must be 0", opt.reserved2);
+    if (opt.accuracy == 0)
+        opt.accuracy = 2;
+    if (opt.accuracy != 2 && opt.accuracy != 4 && opt.accuracy != 6 && opt.accuracy != 8)
+        return fail(NG_ERR_ACCURACY, "options->accuracy is %d; it must be 2, 4, 6 or 8",
+                    opt.accuracy);
     return NG_OK;
 }
 
@@ -209,20 +217,124 @@ int32_t check_spacing(const ng_options &opt, Request &rq) {
                         e, s.kind);
         }
     }
+    return NG_OK;
+}
+
+int32_t check_boundary(const ng_options &opt, Request &rq) {
+    const int k = rq.k;
+    if (opt.nboundary < 0 || (opt.nboundary > 1 && opt.nboundary != k))
+        return fail(NG_ERR_BOUNDARY,
+                    "options->nboundary is %d but %d dims are differentiated: give 0 (edge "
+                    "everywhere), 1 (one boundary for all) or %d (one per dim)",
+                    opt.nboundary, k, k);
+    if (opt.nboundary > 0 && !opt.boundary)
+        return fail(NG_ERR_NULL_POINTER, "options->boundary is NULL but options->nboundary is %d",
+                    opt.nboundary);
+    rq.general = rq.accuracy != 2;
     for (int i = 0; i < k; ++i) {
-        Axis &axis = rq.axes[i];
-        if (axis.n < rq.edge_order + 1)
-            return fail(NG_ERR_TOO_FEW_POINTS,
-                        "dim %d has %lld samples; edge_order %d needs at least %d", axis.dim,
-                        ll(axis.n), rq.edge_order, rq.edge_order + 1);
-        if (!axis.uniform) {
-            // numpy's shortcut: exactly equal steps use the scalar formulas.
-            const double dx0 = axis.x[1] - axis.x[0];
+        Axis &a = rq.axes[i];
+        a.lower = a.upper = NG_BOUNDARY_EDGE;
+        a.period = 0;
+        a.halo_lo = a.halo_hi = 0;
+        if (opt.nboundary == 0)
+            continue;
+        const int e = opt.nboundary == 1 ? 0 : i;
+        const ng_boundary &b = opt.boundary[e];
+        const int32_t sides[2] = {b.lower, b.upper};
+        for (int side = 0; side < 2; ++side)
+            if (sides[side] < NG_BOUNDARY_EDGE || sides[side] > NG_BOUNDARY_HALO)
+                return fail(NG_ERR_BOUNDARY,
+                            "options->boundary[%d].%s is %d; it must be NG_BOUNDARY_EDGE (0), "
+                            "NG_BOUNDARY_PERIODIC (1) or NG_BOUNDARY_HALO (2)",
+                            e, side ? "upper" : "lower", sides[side]);
+        const bool periodic = b.lower == NG_BOUNDARY_PERIODIC;
+        if (periodic != (b.upper == NG_BOUNDARY_PERIODIC))
+            return fail(NG_ERR_BOUNDARY,
+                        "options->boundary[%d] is periodic on one side only: periodic samples "
+                        "wrap around both sides",
+                        e);
+        if (periodic && a.x && b.period == 0)
+            return fail(NG_ERR_BOUNDARY,
+                        "options->boundary[%d] is periodic over coordinates but has no period: "
+                        "set period so that x[n] = x[0] + period",
+                        e);
+        if (b.period != 0 && !(periodic && a.x))
+            return fail(NG_ERR_BOUNDARY,
+                        "options->boundary[%d].period is %g, but only periodic coordinates take a "
+                        "period (a uniform spacing h repeats after n*h)",
+                        e, b.period);
+        a.lower = b.lower, a.upper = b.upper, a.period = b.period;
+        a.halo_lo = b.lower == NG_BOUNDARY_HALO ? rq.accuracy / 2 : 0;
+        a.halo_hi = b.upper == NG_BOUNDARY_HALO ? rq.accuracy / 2 : 0;
+        if (b.lower != NG_BOUNDARY_EDGE || b.upper != NG_BOUNDARY_EDGE)
+            rq.general = true;
+    }
+    return NG_OK;
+}
+
+// Strict mode: finite, nonzero spacings; finite, strictly monotonic coordinates.
+int32_t check_strict(const ng_options &opt, int i, const Axis &a) {
+    const int e = opt.nspacing == 1 ? 0 : i;
+    const int eb = opt.nboundary == 1 ? 0 : i;
+    if (!a.x) {
+        if (!std::isfinite(a.h) || a.h == 0)
+            return fail(NG_ERR_COORDINATES,
+                        "options->spacing[%d].h is %g; strict mode needs a finite, nonzero spacing",
+                        e, a.h);
+        return NG_OK;
+    }
+    for (int64_t j = 0; j < a.n; ++j)
+        if (!std::isfinite(a.x[j]))
+            return fail(NG_ERR_COORDINATES,
+                        "options->spacing[%d].coords[%lld] is %g; strict mode needs finite coordinates",
+                        e, ll(j), a.x[j]);
+    const double sign = a.x[1] > a.x[0] ? 1.0 : -1.0;
+    for (int64_t j = 0; j + 1 < a.n; ++j)
+        if (!((a.x[j + 1] - a.x[j]) * sign > 0))
+            return fail(NG_ERR_COORDINATES,
+                        "options->spacing[%d].coords are not strictly monotonic: coords[%lld] = %g, "
+                        "coords[%lld] = %g",
+                        e, ll(j), a.x[j], ll(j + 1), a.x[j + 1]);
+    if (a.lower == NG_BOUNDARY_PERIODIC) {
+        const double next = a.x[0] + a.period;
+        if (!std::isfinite(a.period) || !((next - a.x[a.n - 1]) * sign > 0))
+            return fail(NG_ERR_COORDINATES,
+                        "options->boundary[%d].period is %g: x[0] + period = %g does not continue "
+                        "the coordinates strictly monotonically after x[n-1] = %g",
+                        eb, a.period, next, a.x[a.n - 1]);
+    }
+    return NG_OK;
+}
+
+int32_t check_samples(const ng_options &opt, Request &rq) {
+    for (int i = 0; i < rq.k; ++i) {
+        Axis &a = rq.axes[i];
+        const bool numpy = !rq.general || (rq.accuracy == 2 && a.lower == NG_BOUNDARY_EDGE &&
+                                           a.upper == NG_BOUNDARY_EDGE);
+        const int need = numpy ? rq.edge_order + 1 : rq.accuracy + 1;
+        if (a.n < need)
+            return numpy ? fail(NG_ERR_TOO_FEW_POINTS,
+                                "dim %d has %lld samples; edge_order %d needs at least %d", a.dim,
+                                ll(a.n), rq.edge_order, need)
+                         : fail(NG_ERR_TOO_FEW_POINTS,
+                                "dim %d has %lld samples; accuracy %d with its boundaries needs at "
+                                "least %d",
+                                a.dim, ll(a.n), rq.accuracy, need);
+        rq.out_shape[a.dim] = a.n - a.halo_lo - a.halo_hi;
+        if (opt.strict)
+            if (int32_t status = check_strict(opt, i, a))
+                return status;
+        if (a.x) {
+            // numpy's shortcut: exactly equal steps use the scalar formulas (periodic
+            // coordinates only when the wrap-around step is equal too).
+            const double dx0 = a.x[1] - a.x[0];
             bool equal = true;
-            for (int64_t j = 1; j + 1 < axis.n && equal; ++j)
-                equal = axis.x[j + 1] - axis.x[j] == dx0;
+            for (int64_t j = 1; j + 1 < a.n && equal; ++j)
+                equal = a.x[j + 1] - a.x[j] == dx0;
+            if (a.lower == NG_BOUNDARY_PERIODIC)
+                equal = equal && (a.x[0] + a.period) - a.x[a.n - 1] == dx0;
             if (equal)
-                axis.uniform = true, axis.h = dx0, axis.x = nullptr;
+                a.uniform = true, a.h = dx0, a.x = nullptr, a.period = 0;
         }
     }
     return NG_OK;
@@ -278,7 +390,13 @@ int32_t validate(const ng_array *input, const ng_options *options, const ng_arra
 
     if (int32_t status = check_dims(opt, ndim, rq))
         return status;
+    rq.accuracy = opt.accuracy;
+    std::copy(rq.shape, rq.shape + ndim, rq.out_shape);
     if (int32_t status = check_spacing(opt, rq))
+        return status;
+    if (int32_t status = check_boundary(opt, rq))
+        return status;
+    if (int32_t status = check_samples(opt, rq))
         return status;
 
     if (noutputs != rq.k)
@@ -301,16 +419,21 @@ int32_t validate(const ng_array *input, const ng_options *options, const ng_arra
         if (ndim > 0 && !o.shape)
             return fail(NG_ERR_NULL_POINTER, "%s.shape is NULL but its ndim is %d", name, ndim);
         for (int j = 0; j < ndim; ++j)
-            if (o.shape[j] != rq.shape[j])
-                return fail(NG_ERR_OUTPUT_SHAPE, "%s.shape[%d] is %lld but input->shape[%d] is %lld",
-                            name, j, ll(o.shape[j]), j, ll(rq.shape[j]));
+            if (o.shape[j] != rq.out_shape[j])
+                return rq.out_shape[j] == rq.shape[j]
+                           ? fail(NG_ERR_OUTPUT_SHAPE, "%s.shape[%d] is %lld but input->shape[%d] is %lld",
+                                  name, j, ll(o.shape[j]), j, ll(rq.shape[j]))
+                           : fail(NG_ERR_OUTPUT_SHAPE,
+                                  "%s.shape[%d] is %lld but must be %lld: input->shape[%d] is %lld, "
+                                  "less its halo cells",
+                                  name, j, ll(o.shape[j]), ll(rq.out_shape[j]), j, ll(rq.shape[j]));
         out_layout[i] = Layout{};
         if (rq.size > 0) {
             if (!o.data)
                 return fail(NG_ERR_NULL_POINTER, "%s.data is NULL", name);
-            if (int32_t status = measure(o, rq.shape, ndim, out_itemsize, name, out_layout[i]))
+            if (int32_t status = measure(o, rq.out_shape, ndim, out_itemsize, name, out_layout[i]))
                 return status;
-            if (!elements_distinct(out_layout[i], rq.shape, ndim))
+            if (!elements_distinct(out_layout[i], rq.out_shape, ndim))
                 return fail(NG_ERR_OVERLAP, "%s has strides that make two of its elements share memory",
                             name);
             if (may_overlap(out_layout[i], in_layout, rq.shape, ndim))

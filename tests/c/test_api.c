@@ -32,7 +32,8 @@ static void every_status_has_its_name(void **state) {
         {NG_ERR_OUTPUT_DTYPE, "NG_ERR_OUTPUT_DTYPE"}, {NG_ERR_OVERFLOW, "NG_ERR_OVERFLOW"},
         {NG_ERR_OVERLAP, "NG_ERR_OVERLAP"}, {NG_ERR_DTYPE, "NG_ERR_DTYPE"},
         {NG_ERR_OPTIONS, "NG_ERR_OPTIONS"}, {NG_ERR_NO_MEMORY, "NG_ERR_NO_MEMORY"},
-        {NG_ERR_INTERNAL, "NG_ERR_INTERNAL"},
+        {NG_ERR_INTERNAL, "NG_ERR_INTERNAL"}, {NG_ERR_BOUNDARY, "NG_ERR_BOUNDARY"},
+        {NG_ERR_ACCURACY, "NG_ERR_ACCURACY"}, {NG_ERR_COORDINATES, "NG_ERR_COORDINATES"},
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; ++i) {
         assert_int_equal(names[i].status, (int32_t)i); /* the numbering is part of the ABI */
@@ -71,7 +72,13 @@ static void struct_layouts_are_pinned(void **state) {
     assert_int_equal(sizeof(ng_spacing), 32);
     assert_int_equal(offsetof(ng_spacing, h), 8);
     assert_int_equal(offsetof(ng_spacing, ncoords), 24);
-    assert_int_equal(sizeof(ng_options), 40);
+    assert_int_equal(sizeof(ng_options), 64);
+    assert_int_equal(offsetof(ng_options, reserved), 36); /* the end of the first version */
+    assert_int_equal(offsetof(ng_options, boundary), 40);
+    assert_int_equal(offsetof(ng_options, accuracy), 52);
+    assert_int_equal(offsetof(ng_options, strict), 56);
+    assert_int_equal(sizeof(ng_boundary), 16);
+    assert_int_equal(offsetof(ng_boundary, period), 8);
     assert_int_equal(offsetof(ng_options, dims), 8);
     assert_int_equal(offsetof(ng_options, spacing), 16);
     assert_int_equal(offsetof(ng_options, edge_order), 28);
@@ -80,6 +87,9 @@ static void struct_layouts_are_pinned(void **state) {
     assert_int_equal(init.edge_order, 1);
     assert_null(init.dims);
     assert_int_equal(init.nspacing, 0);
+    assert_int_equal(init.accuracy, 2);
+    assert_null(init.boundary);
+    assert_int_equal(init.strict, 0);
 }
 
 /* The message belongs to the thread's last call: set by a failure, cleared by success. */
