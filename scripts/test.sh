@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/deps.sh
 builddir=${NUMGRAD_BUILDDIR:-build}
-options=(-Dwerror=true -Dopenmp=enabled -Dfortran=enabled -Dpython=enabled -Dr=enabled -Dcli=enabled)
+options=(-Dwerror=true -Dopenmp=enabled -Dfortran=enabled -Dpython=enabled -Dr=enabled -Dcli=enabled -Dmpi=enabled)
 if [ -f "$builddir/build.ninja" ]; then
   meson setup --reconfigure "$builddir" "${options[@]}" >/dev/null
 else
