@@ -386,7 +386,9 @@ def test_abi_struct_sizes():
     if ctypes.sizeof(ctypes.c_void_p) == 8:
         assert ctypes.sizeof(_lib.NgArray) == 32
         assert ctypes.sizeof(_lib.NgSpacing) == 32
-        assert ctypes.sizeof(_lib.NgOptions) == 40
+        assert ctypes.sizeof(_lib.NgBoundary) == 16
+        assert ctypes.sizeof(_lib.NgOptions) == 64
+        assert _lib.NgOptions.boundary.offset == 40 and _lib.NgOptions.reserved2.offset == 60
     for code, size in [(1, 4), (2, 8), (3, 8), (4, 16), (5, 1), (8, 8), (9, 1), (12, 8)]:
         assert _lib.ng_dtype_size(code) == size
     assert _lib.ng_result_dtype(5) == _lib.NG_FLOAT64

@@ -42,6 +42,11 @@ NG_SPACING_UNIT = 0
 NG_SPACING_SCALAR = 1
 NG_SPACING_COORDS = 2
 
+# ng_boundary_mode
+NG_BOUNDARY_EDGE = 0
+NG_BOUNDARY_PERIODIC = 1
+NG_BOUNDARY_HALO = 2
+
 # ng_status
 NG_OK = 0
 NG_ERR_NULL_POINTER = 1
@@ -94,7 +99,16 @@ class NgSpacing(ctypes.Structure):
     ]
 
 
+class NgBoundary(ctypes.Structure):
+    _fields_ = [
+        ("lower", ctypes.c_int32),
+        ("upper", ctypes.c_int32),
+        ("period", ctypes.c_double),
+    ]
+
+
 class NgOptions(ctypes.Structure):
+    # Grows only at its end (struct_size tells the library which fields exist).
     _fields_ = [
         ("struct_size", ctypes.c_uint32),
         ("ndims", ctypes.c_int32),
@@ -104,7 +118,14 @@ class NgOptions(ctypes.Structure):
         ("edge_order", ctypes.c_int32),
         ("threads", ctypes.c_int32),
         ("reserved", ctypes.c_int32),
+        # since 0.1: beyond numpy
+        ("boundary", ctypes.POINTER(NgBoundary)),
+        ("nboundary", ctypes.c_int32),
+        ("accuracy", ctypes.c_int32),
+        ("strict", ctypes.c_int32),
+        ("reserved2", ctypes.c_int32),
     ]
+
 
 
 def _candidates():
@@ -227,12 +248,14 @@ def _fill(desc, a):
     return shape, strides  # the caller keeps these alive during the call
 
 
-def call(inp, outputs, dims, spacing, edge_order, threads, errors):
+def call(inp, outputs, dims, spacing, edge_order, threads, errors, boundary=(), accuracy=2,
+         strict=0):
     """Runs ng_gradient; raises errors(status, message) on failure.
 
     inp, outputs: Array; dims: None (all) or a list of ints that fit int32;
     spacing: list of ("scalar", h) / ("coords", contiguous float64 numpy-like with
-    .ctypes and len) entries; edge_order, threads: ints that fit int32.
+    .ctypes and len) entries; edge_order, threads, accuracy, strict: ints that fit int32;
+    boundary: a list of (lower mode, upper mode, period) entries (ng_options.boundary).
     """
     keep = []
     c_in = NgArray()
@@ -264,6 +287,17 @@ def call(inp, outputs, dims, spacing, edge_order, threads, errors):
         keep.append(c_sp)
     opt.edge_order = edge_order
     opt.threads = threads
+    if boundary:
+        c_bd = (NgBoundary * len(boundary))()
+        for b, (lower, upper, period) in zip(c_bd, boundary):
+            b.lower = lower
+            b.upper = upper
+            b.period = period
+        opt.boundary = c_bd
+        opt.nboundary = len(boundary)
+        keep.append(c_bd)
+    opt.accuracy = accuracy
+    opt.strict = strict
 
     status = ng_gradient(ctypes.byref(c_in), ctypes.byref(opt), c_out, k)
     if status != NG_OK:

@@ -5,7 +5,7 @@ import operator
 
 import numpy as np
 
-from . import _lib
+from . import _lib, _options
 
 __all__ = ["gradient"]
 
@@ -195,8 +195,11 @@ def _input(f):
     return a, code, result, half
 
 
-def _outputs(out, f, k, result):
-    """The list of k output arrays (as given), after the checks the library cannot do."""
+def _outputs(out, f, k, result, shape):
+    """The list of k output arrays (as given), after the checks the library cannot do.
+
+    shape: the results' shape (f's, less any halo cells).
+    """
     if isinstance(out, np.ndarray):
         if out.ndim == f.ndim + 1:
             views = [out[i] for i in range(out.shape[0])]
@@ -204,7 +207,7 @@ def _outputs(out, f, k, result):
             views = [out]
         else:
             raise _own_error(ValueError, "out has shape %s; give %d arrays of shape %s or one "
-                             "array of shape %s" % (out.shape, k, f.shape, (k,) + f.shape))
+                             "array of shape %s" % (out.shape, k, shape, (k,) + shape))
     elif isinstance(out, (tuple, list)):
         views = list(out)
         for i, o in enumerate(views):
@@ -229,12 +232,15 @@ def _outputs(out, f, k, result):
     return views
 
 
-def _check_half_outputs(views, f):
+def _check_half_outputs(views, f, shape):
     """Overlap checks for the float16 path, where the library only sees float32 temps."""
     for i, o in enumerate(views):
-        if o.shape != f.shape:
-            raise _own_error(ValueError, "out[%d] has shape %s but the input's is %s"
-                             % (i, o.shape, f.shape))
+        if o.shape != shape:
+            if shape == f.shape:
+                raise _own_error(ValueError, "out[%d] has shape %s but the input's is %s"
+                                 % (i, o.shape, f.shape))
+            raise _own_error(ValueError, "out[%d] has shape %s but must be %s: the input's "
+                             "shape %s less its halo cells" % (i, o.shape, shape, f.shape))
     for i, o in enumerate(views):
         if o.size and np.shares_memory(o, f):
             raise _own_error(ValueError, "out[%d] overlaps the input" % i)
@@ -256,12 +262,27 @@ def _elements_distinct(o):
     return True
 
 
-def gradient(f, *varargs, axis=None, edge_order=1, out=None, threads=None):
+def _coord_axes(spacing, k):
+    """For each differentiated axis, whether its spacing is coordinates (None: the number
+    of spacings is wrong, which the library reports)."""
+    if not spacing:
+        return [False] * k
+    if len(spacing) == 1:
+        return [spacing[0][0] == "coords"] * k
+    if len(spacing) == k:
+        return [kind == "coords" for kind, _ in spacing]
+    return None
+
+
+def gradient(f, *varargs, axis=None, edge_order=1, out=None, threads=None, boundary="edge",
+             period=None, accuracy=2, strict=False):
     """Return the gradient of an N-dimensional array, as numpy.gradient does.
 
     Same arguments, same numbers as ``numpy.gradient`` (bit for bit for float64,
     complex128 and integer inputs; see the numgrad README for float32 and float16),
-    computed by libnumgrad without copying the input.
+    computed by libnumgrad without copying the input. The keyword-only options
+    ``boundary``, ``period``, ``accuracy`` and ``strict`` go beyond numpy; their
+    defaults are numpy's behaviour.
 
     Parameters
     ----------
@@ -276,14 +297,44 @@ def gradient(f, *varargs, axis=None, edge_order=1, out=None, threads=None):
         The axes to differentiate, in the order of the results (negative values count
         from the end). Default: all axes.
     edge_order : {1, 2}, optional
-        Order of the one-sided differences at the boundaries.
+        Order of the one-sided differences at 'edge' boundaries when ``accuracy`` is 2.
     out : ndarray or sequence of ndarrays, optional
-        Where to write the results: k arrays of f's shape, or one array of shape
-        ``(k,) + f.shape``, of the result dtype exactly (float64 for integer input,
-        otherwise f's dtype). Nothing is written when an error is raised.
+        Where to write the results: k arrays of the result shape (f's shape, less any
+        halo cells), or one array of shape ``(k,) + result shape``, of the result dtype
+        exactly (float64 for integer input, otherwise f's dtype). Nothing is written
+        when an error is raised.
     threads : int, optional
         At most this many threads (default: OpenMP's default, which honours
         OMP_NUM_THREADS). Small inputs always use one thread.
+    boundary : str, (str, str) or sequence of those, optional, keyword-only
+        How each differentiated axis ends, on its lower and upper side:
+
+        - ``'edge'`` (default): numpy's one-sided differences (``edge_order``).
+        - ``'periodic'`` (both sides only): the samples repeat, every point gets the
+          central formula with wrapped-around neighbours. With coordinates give
+          ``period``; a uniform spacing h repeats after n*h.
+        - ``'halo'``: the outermost ``accuracy // 2`` samples on that side are ghost
+          cells (owned by a neighbouring chunk or MPI rank): they are read as
+          neighbours but not differentiated, and every result is shorter by
+          ``accuracy // 2`` along that axis on that side. The owned cells get exactly
+          the numbers of the whole array (numpy.gradient's, at accuracy 2).
+
+        A string applies to both sides of every differentiated axis; a pair of strings
+        is ``(lower, upper)`` for every axis (as ``np.pad``'s ``(before, after)``); any
+        other sequence has one entry (a string or a pair) per differentiated axis, in
+        the order of ``axis``.
+    period : float or sequence of floats/None, optional, keyword-only
+        For a periodic axis with coordinates x: the period L, so that the sample after
+        ``x[-1]`` sits at ``x[0] + L``. A scalar applies to every periodic axis with
+        coordinates; a sequence has one entry per differentiated axis (None for none).
+    accuracy : {2, 4, 6, 8}, optional, keyword-only
+        Order of accuracy. 2 (default) is numpy's formulas; 4, 6 and 8 use wider
+        stencils (Fornberg's weights, on uniform and non-uniform grids) with one-sided
+        boundary stencils of the same order, and need ``accuracy + 1`` samples per axis.
+    strict : bool, optional, keyword-only
+        Raise ValueError for coordinates that are not finite or not strictly monotonic,
+        for zero or non-finite spacings and for bad periods, instead of returning
+        numpy's inf and nan.
 
     Returns
     -------
@@ -298,6 +349,9 @@ def gradient(f, *varargs, axis=None, edge_order=1, out=None, threads=None):
     spacing = _spacing(varargs)
     eo = _edge_order(edge_order)
     nthreads = 0 if threads is None else _as_int32(threads, "threads")
+    extras = _options.parse(boundary, period, accuracy, strict, k, _coord_axes(spacing, k),
+                            _own_error)
+    shape = _options.trimmed_shape(f.shape, dims, extras.halos)
 
     desc = _describe(a, code)
     if desc is None:  # strides that are not whole elements (structured views): copy once
@@ -305,12 +359,15 @@ def gradient(f, *varargs, axis=None, edge_order=1, out=None, threads=None):
         desc = _describe(a, code)
 
     if out is None:
-        views = [np.empty_like(f, dtype=result) for _ in range(k)]
+        if shape == f.shape:
+            views = [np.empty_like(f, dtype=result) for _ in range(k)]
+        else:  # f's memory layout, f's class, the shape less the halo cells
+            views = [np.empty_like(f, dtype=result, shape=shape) for _ in range(k)]
     else:
-        views = _outputs(out, f, k, result)
+        views = _outputs(out, f, k, result, shape)
     if half:
-        _check_half_outputs(views, f)
-        targets = [np.empty(f.shape, dtype=np.float32) for _ in views]
+        _check_half_outputs(views, f, shape)
+        targets = [np.empty(shape, dtype=np.float32) for _ in views]
     else:
         targets = views
     descs = []
@@ -321,7 +378,8 @@ def gradient(f, *varargs, axis=None, edge_order=1, out=None, threads=None):
                              "itemsize %d" % (i, o.strides, o.itemsize))
         descs.append(d)
 
-    _lib.call(desc, descs, dims, spacing, eo, nthreads, _error)
+    _lib.call(desc, descs, dims, spacing, eo, nthreads, _error, extras.boundary,
+              extras.accuracy, extras.strict)
 
     if half:
         for o, t in zip(views, targets):

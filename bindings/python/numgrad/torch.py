@@ -9,7 +9,7 @@ import operator
 import numpy as np
 import torch
 
-from . import _lib
+from . import _lib, _options
 
 __all__ = ["gradient"]
 
@@ -53,6 +53,26 @@ def _own_error(cls, message):
     exc.status = None
     exc.status_name = None
     return exc
+
+
+def _option_error(cls, message):
+    # A bad value of boundary/period/accuracy/strict: RuntimeError, as torch raises (and as
+    # the library's statuses are mapped); a wrong type stays a TypeError.
+    if cls is ValueError:
+        cls = RuntimeError
+    return _own_error(cls, "numgrad.torch.gradient: " + message)
+
+
+def _empty(x, shape, dtype):
+    """An uninitialised tensor of `shape` with x's dim order (empty_like for x's shape)."""
+    shape = tuple(shape)
+    if shape == tuple(x.shape):
+        return torch.empty_like(x, dtype=dtype)
+    # Outer to inner as in x (largest stride first), the allocation contiguous in that order.
+    order = sorted(range(x.dim()), key=lambda d: -abs(x.stride(d)))
+    t = torch.empty([shape[d] for d in order], dtype=dtype)
+    inverse = [order.index(d) for d in range(x.dim())]
+    return t.permute(inverse)
 
 
 def _floating(dt):
@@ -145,13 +165,32 @@ def _check_dims(dims, ndim):
         seen.add(d)
 
 
-def gradient(input, *, spacing=1, dim=None, edge_order=1):
+def gradient(input, *, spacing=1, dim=None, edge_order=1, boundary="edge", period=None,
+             accuracy=2, strict=False):
     """Estimate the gradient of a function sampled in ``input``, as torch.gradient does.
 
     Same arguments and result dtypes as ``torch.gradient`` (a tuple of tensors, one per
     dim), but numpy.gradient's arithmetic: integers are differentiated in float64 (no
     wraparound), uint8 works, coordinate lengths are checked. CPU tensors of any strides
     are read in place; float16/bfloat16 are computed in float32. Does not record autograd.
+
+    Beyond torch (keyword-only, as in ``numgrad.gradient``; the defaults are torch's
+    behaviour):
+
+    - ``boundary``: ``'edge'`` (one-sided differences), ``'periodic'`` (both sides: the
+      samples wrap around) or ``'halo'`` (the outermost ``accuracy // 2`` samples on
+      that side are ghost cells: read, not differentiated, and cut from every result);
+      a string for every side, a ``(lower, upper)`` pair for every dim, or a sequence of
+      those with one entry per differentiated dim.
+    - ``period``: for periodic dims with coordinate tensors, the period L (the sample
+      after ``x[-1]`` sits at ``x[0] + L``); a scalar for every such dim or one entry
+      (None for none) per differentiated dim.
+    - ``accuracy``: 2 (default), 4, 6 or 8: the order of the stencils, boundaries
+      included (Fornberg's weights); needs ``accuracy + 1`` samples per dim.
+    - ``strict``: raise for non-finite or non-monotonic coordinates, zero or non-finite
+      spacings and bad periods, instead of returning inf and nan.
+
+    Bad values of these raise RuntimeError (as torch does), wrong types TypeError.
     """
     if not isinstance(input, torch.Tensor):
         raise TypeError("gradient(): argument 'input' must be Tensor, not %s"
@@ -189,6 +228,10 @@ def gradient(input, *, spacing=1, dim=None, edge_order=1):
         raise _own_error(RuntimeError, "torch.gradient only supports edge_order=1 and "
                          "edge_order=2.")
 
+    extras = _options.parse(boundary, period, accuracy, strict, k,
+                            [c is not None for c in coord_dtypes], _option_error)
+    all_dims = dims if dims is not None else list(range(ndim))
+
     # torch's result dtype for each result.
     # (Coordinate differences are divided in torch, so integer coordinates act as the
     # default float dtype: float16 input with int64 coordinates gives float32.)
@@ -202,25 +245,33 @@ def gradient(input, *, spacing=1, dim=None, edge_order=1):
 
     results = [None] * k
     for target, idx in groups.items():
+        xg = x
+        if len(groups) == 1:
+            sub_dims, sub_entries, sub_extras = dims, entries, extras
+        else:
+            sub_dims = [all_dims[i] for i in idx]
+            sub_entries = entries if len(entries) <= 1 else [entries[i] for i in idx]
+            sub_extras = extras.subset(idx)
+            # The halo cells of the other groups' dims are not in this group's results:
+            # read the owned cells only along those dims (a view; d/d(dim) is per line).
+            for i, (lo, hi) in enumerate(extras.halos):
+                if i not in idx and (lo or hi) and xg.shape[all_dims[i]] >= lo + hi:
+                    d = all_dims[i]
+                    xg = xg.narrow(d, lo, xg.shape[d] - lo - hi)
+        shape = _options.trimmed_shape(tuple(xg.shape), sub_dims, sub_extras.halos)
         # The array the library reads: the tensor itself whenever it can.
-        xin = x
-        if x.dtype in _HALF:
-            xin = x.to(torch.promote_types(target, torch.float32))
+        xin = xg
+        if xg.dtype in _HALF:
+            xin = xg.to(torch.promote_types(target, torch.float32))
         native = _DTYPES[_lib.ng_result_dtype(_CODES[xin.dtype])]
         if native != target and xin.dtype in (torch.float32, torch.complex64) and \
                 torch.promote_types(native, target) == target:
-            xin = x.to(target)  # a wider result: widen the input (exact), compute there
+            xin = xg.to(target)  # a wider result: widen the input (exact), compute there
             native = target
-        outs = [torch.empty_like(x, dtype=target) for _ in idx]
-        temps = outs if native == target else [torch.empty_like(x, dtype=native) for _ in idx]
-        if len(groups) == 1:
-            sub_dims, sub_entries = dims, entries
-        else:
-            all_dims = dims if dims is not None else list(range(ndim))
-            sub_dims = [all_dims[i] for i in idx]
-            sub_entries = entries if len(entries) <= 1 else [entries[i] for i in idx]
+        outs = [_empty(x, shape, target) for _ in idx]
+        temps = outs if native == target else [_empty(x, shape, native) for _ in idx]
         _lib.call(_describe(xin), [_describe(t) for t in temps], sub_dims, sub_entries, eo, 0,
-                  _error)
+                  _error, sub_extras.boundary, sub_extras.accuracy, sub_extras.strict)
         for i, o, t in zip(idx, outs, temps):
             if t is not o:
                 o.copy_(t)
