@@ -257,7 +257,8 @@ def test_help_and_version():
     r = run("--help")
     assert r.returncode == 0
     for word in ["--output", "--spacing", "--coords", "--dims", "--edge-order", "--threads",
-                 "--version", "Fortran"]:
+                 "--version", "Fortran", "--boundary", "--period", "--accuracy", "--strict",
+                 "periodic", "halo"]:
         assert word in r.stdout
     assert max(len(line) for line in r.stdout.splitlines()) <= 80
     r = run("--version")
