@@ -13,7 +13,7 @@
     .Call(`_numgrad_ng_r_has_openmp`)
 }
 
-.ng_gradient <- function(x, dims, spacing, edge_order, threads) {
-    .Call(`_numgrad_ng_r_gradient`, x, dims, spacing, edge_order, threads)
+.ng_gradient <- function(x, dims, spacing, edge_order, threads, lower, upper, period, accuracy, strict, out_shape, out_dimnames, out_names) {
+    .Call(`_numgrad_ng_r_gradient`, x, dims, spacing, edge_order, threads, lower, upper, period, accuracy, strict, out_shape, out_dimnames, out_names)
 }
 

@@ -42,8 +42,8 @@ BEGIN_RCPP
 END_RCPP
 }
 // ng_r_gradient
-SEXP ng_r_gradient(SEXP x, Rcpp::IntegerVector dims, Rcpp::List spacing, int edge_order, int threads);
-RcppExport SEXP _numgrad_ng_r_gradient(SEXP xSEXP, SEXP dimsSEXP, SEXP spacingSEXP, SEXP edge_orderSEXP, SEXP threadsSEXP) {
+SEXP ng_r_gradient(SEXP x, Rcpp::IntegerVector dims, Rcpp::List spacing, int edge_order, int threads, Rcpp::IntegerVector lower, Rcpp::IntegerVector upper, Rcpp::NumericVector period, int accuracy, bool strict, Rcpp::NumericVector out_shape, SEXP out_dimnames, SEXP out_names);
+RcppExport SEXP _numgrad_ng_r_gradient(SEXP xSEXP, SEXP dimsSEXP, SEXP spacingSEXP, SEXP edge_orderSEXP, SEXP threadsSEXP, SEXP lowerSEXP, SEXP upperSEXP, SEXP periodSEXP, SEXP accuracySEXP, SEXP strictSEXP, SEXP out_shapeSEXP, SEXP out_dimnamesSEXP, SEXP out_namesSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
@@ -52,7 +52,15 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< Rcpp::List >::type spacing(spacingSEXP);
     Rcpp::traits::input_parameter< int >::type edge_order(edge_orderSEXP);
     Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
-    rcpp_result_gen = Rcpp::wrap(ng_r_gradient(x, dims, spacing, edge_order, threads));
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type lower(lowerSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type upper(upperSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type period(periodSEXP);
+    Rcpp::traits::input_parameter< int >::type accuracy(accuracySEXP);
+    Rcpp::traits::input_parameter< bool >::type strict(strictSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type out_shape(out_shapeSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type out_dimnames(out_dimnamesSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type out_names(out_namesSEXP);
+    rcpp_result_gen = Rcpp::wrap(ng_r_gradient(x, dims, spacing, edge_order, threads, lower, upper, period, accuracy, strict, out_shape, out_dimnames, out_names));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -61,7 +69,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_numgrad_ng_r_version", (DL_FUNC) &_numgrad_ng_r_version, 0},
     {"_numgrad_ng_r_threads", (DL_FUNC) &_numgrad_ng_r_threads, 1},
     {"_numgrad_ng_r_has_openmp", (DL_FUNC) &_numgrad_ng_r_has_openmp, 0},
-    {"_numgrad_ng_r_gradient", (DL_FUNC) &_numgrad_ng_r_gradient, 5},
+    {"_numgrad_ng_r_gradient", (DL_FUNC) &_numgrad_ng_r_gradient, 13},
     {NULL, NULL, 0}
 };
 

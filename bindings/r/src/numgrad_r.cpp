@@ -158,11 +158,17 @@ bool ng_r_has_openmp() {
 
 // The gradient of x (a double or complex vector or array, checked by R/gradient.R)
 // along the 0-based dims `dims`, with `spacing` a list of double vectors (length 1: a
-// spacing; longer: coordinates). Returns the list of results, or on a library error a
-// character string (the message) with attribute "status" (the status name).
+// spacing; longer: coordinates). `lower`, `upper` and `period` are empty (numpy's edges
+// everywhere) or hold one ng_boundary per differentiated dim. `out_shape` is the shape
+// of every result (x's, less the halo cells R/gradient.R counted); `out_dimnames` and
+// `out_names` (NULL or trimmed like it) go on every result. Returns the list of
+// results, or on a library error a character string (the message) with attribute
+// "status" (the status name).
 // [[Rcpp::export(.ng_gradient)]]
 SEXP ng_r_gradient(SEXP x, Rcpp::IntegerVector dims, Rcpp::List spacing, int edge_order,
-                   int threads) {
+                   int threads, Rcpp::IntegerVector lower, Rcpp::IntegerVector upper,
+                   Rcpp::NumericVector period, int accuracy, bool strict,
+                   Rcpp::NumericVector out_shape, SEXP out_dimnames, SEXP out_names) {
     const bool complex = TYPEOF(x) == CPLXSXP;
     if (!complex && TYPEOF(x) != REALSXP)
         Rcpp::stop("internal error: x must be double or complex here");
@@ -170,6 +176,18 @@ SEXP ng_r_gradient(SEXP x, Rcpp::IntegerVector dims, Rcpp::List spacing, int edg
     const std::vector<int64_t> strides = fortran_strides(shape);
     const int32_t ndim = int32_t(shape.size());
     const int32_t dtype = complex ? NG_COMPLEX128 : NG_FLOAT64;
+    if (out_shape.size() != R_xlen_t(ndim))
+        Rcpp::stop("internal error: out_shape must have one extent per dim of x");
+    std::vector<int64_t> oshape(shape.size());
+    R_xlen_t out_length = 1;
+    for (int32_t j = 0; j < ndim; ++j) {
+        const double e = out_shape[j];
+        if (!(e >= 0 && e <= double(shape[size_t(j)])))
+            Rcpp::stop("internal error: out_shape must lie within x's shape");
+        oshape[size_t(j)] = int64_t(e);
+        out_length *= R_xlen_t(e);
+    }
+    const std::vector<int64_t> ostrides = fortran_strides(oshape);
 
     ng_array input = {dtype, ndim, shape.data(), strides.data(),
                       complex ? static_cast<void *>(COMPLEX(x)) : static_cast<void *>(REAL(x))};
@@ -192,6 +210,13 @@ SEXP ng_r_gradient(SEXP x, Rcpp::IntegerVector dims, Rcpp::List spacing, int edg
         spacings.push_back(sp);
     }
 
+    const R_xlen_t nb = lower.size();
+    if (upper.size() != nb || period.size() != nb)
+        Rcpp::stop("internal error: lower, upper and period must have the same length");
+    std::vector<ng_boundary> boundaries;
+    for (R_xlen_t i = 0; i < nb; ++i)
+        boundaries.push_back(ng_boundary{lower[i], upper[i], period[i]});
+
     ng_options options = NG_OPTIONS_INIT;
     options.ndims = int32_t(dim_list.size());
     // Never NULL: NULL would mean "all dims", an empty list means none.
@@ -202,23 +227,32 @@ SEXP ng_r_gradient(SEXP x, Rcpp::IntegerVector dims, Rcpp::List spacing, int edg
     options.edge_order = edge_order;
     options.threads = threads == NA_INTEGER ? current_threads()
                                             : (g_forked_child ? 1 : limit_threads(threads));
+    options.boundary = boundaries.empty() ? nullptr : boundaries.data();
+    options.nboundary = int32_t(boundaries.size());
+    options.accuracy = accuracy;
+    options.strict = strict ? 1 : 0;
 
-    // One result per dim, each with x's dim, dimnames and names. Allocated before the
-    // call: the library writes into them or, on error, leaves them untouched.
-    const R_xlen_t length = Rf_xlength(x);
+    // One result per dim, each of shape out_shape with x's dim (if any), dimnames and
+    // names as trimmed in R. Allocated before the call: the library writes into them
+    // or, on error, leaves them untouched.
+    const bool has_dim = !Rf_isNull(Rf_getAttrib(x, R_DimSymbol));
+    SEXP dim_attr = PROTECT(has_dim ? Rf_allocVector(INTSXP, ndim) : R_NilValue);
+    for (int32_t j = 0; has_dim && j < ndim; ++j)
+        INTEGER(dim_attr)[j] = int(oshape[size_t(j)]);
     const int k = int(dim_list.size());
     Rcpp::List results(k);
     std::vector<ng_array> outputs;
     for (int i = 0; i < k; ++i) {
-        SEXP r = PROTECT(Rf_allocVector(complex ? CPLXSXP : REALSXP, length));
-        Rf_setAttrib(r, R_DimSymbol, Rf_getAttrib(x, R_DimSymbol));
-        Rf_setAttrib(r, R_DimNamesSymbol, Rf_getAttrib(x, R_DimNamesSymbol));
-        Rf_setAttrib(r, R_NamesSymbol, Rf_getAttrib(x, R_NamesSymbol));
+        SEXP r = PROTECT(Rf_allocVector(complex ? CPLXSXP : REALSXP, out_length));
+        Rf_setAttrib(r, R_DimSymbol, dim_attr);
+        Rf_setAttrib(r, R_DimNamesSymbol, out_dimnames);
+        Rf_setAttrib(r, R_NamesSymbol, out_names);
         results[i] = r;
         UNPROTECT(1);
         void *data = complex ? static_cast<void *>(COMPLEX(r)) : static_cast<void *>(REAL(r));
-        outputs.push_back(ng_array{dtype, ndim, shape.data(), strides.data(), data});
+        outputs.push_back(ng_array{dtype, ndim, oshape.data(), ostrides.data(), data});
     }
+    UNPROTECT(1);
 
     const int32_t status = ng_gradient(&input, &options, outputs.empty() ? nullptr : outputs.data(),
                                        int32_t(k));

@@ -26,3 +26,21 @@ test_that("matrices: pracma's X is dim 2 (columns), its Y is dim 1 (rows)", {
   expect_equal(ours$dim2[, 2:4], theirs$X[, 2:4], tolerance = 1e-12)
   expect_equal(ours$dim1[2:5, ], theirs$Y[2:5, ], tolerance = 1e-12)
 })
+
+test_that("the new options at their defaults, and periodic interiors, agree with pracma", {
+  skip_if_not_installed("pracma")
+  m <- outer(1:6, 1:5, function(i, j) cos(i) * j^2 - i * j)
+  theirs <- pracma::gradient(m, h1 = 0.5, h2 = 2)
+  ours <- gradient(m, c(2, 0.5), boundary = "edge", accuracy = 2, strict = TRUE)
+  expect_identical(ours, gradient(m, c(2, 0.5)))
+  expect_equal(ours$dim2[, 2:4], theirs$X[, 2:4], tolerance = 1e-12)
+  expect_equal(ours$dim1[2:5, ], theirs$Y[2:5, ], tolerance = 1e-12)
+  # periodic changes the boundary samples only
+  per <- gradient(m, c(2, 0.5), boundary = "periodic")
+  expect_equal(per$dim2[, 2:4], theirs$X[, 2:4], tolerance = 1e-12)
+  expect_equal(per$dim1[2:5, ], theirs$Y[2:5, ], tolerance = 1e-12)
+  # halo results are pracma's interior
+  halo <- gradient(m, c(2, 0.5), boundary = "halo")
+  expect_equal(halo$dim2, theirs$X[2:5, 2:4], tolerance = 1e-12)
+  expect_equal(halo$dim1, theirs$Y[2:5, 2:4], tolerance = 1e-12)
+})
