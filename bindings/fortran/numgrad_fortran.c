@@ -84,15 +84,18 @@ static void *ngf_data(const CFI_cdesc_t *d) {
 }
 
 /*
- * f: the input, of ng dtype `dtype`. out: with stacked != 0, an array of f's shape plus
- * one trailing dim, out(..., k) receiving the k-th derivative; with stacked == 0, one
- * array of f's shape. dims: ndims 0-based dims (already checked). spacing: nspacing
- * ng_spacing entries. msg(1:msglen) receives the message of an error, blank-padded.
+ * f: the input, of ng dtype `dtype`. out: with stacked != 0, an array of f's shape (less
+ * its halo cells) plus one trailing dim, out(..., k) receiving the k-th derivative; with
+ * stacked == 0, one such array without the trailing dim. dims: ndims 0-based dims
+ * (already checked). spacing: nspacing ng_spacing entries; boundary: nboundary
+ * ng_boundary entries; accuracy, strict: as in ng_options. msg(1:msglen) receives the
+ * message of an error, blank-padded.
  */
 NGF_INTERNAL int32_t ngf_gradient(const CFI_cdesc_t *f, int32_t dtype, const CFI_cdesc_t *out,
                                   int32_t stacked, int32_t ndims, const int32_t *dims,
                                   int32_t nspacing, const ng_spacing *spacing, int32_t edge_order,
-                                  int32_t threads, char *msg, int32_t msglen) {
+                                  int32_t threads, int32_t nboundary, const ng_boundary *boundary,
+                                  int32_t accuracy, int32_t strict, char *msg, int32_t msglen) {
     int64_t in_shape[CFI_MAX_RANK], in_strides[CFI_MAX_RANK];
     int64_t out_shape[CFI_MAX_RANK], out_strides[CFI_MAX_RANK];
     ng_array input, outputs[CFI_MAX_RANK];
@@ -140,6 +143,10 @@ NGF_INTERNAL int32_t ngf_gradient(const CFI_cdesc_t *f, int32_t dtype, const CFI
     options.spacing = nspacing > 0 ? spacing : NULL;
     options.edge_order = edge_order;
     options.threads = threads;
+    options.nboundary = nboundary;
+    options.boundary = nboundary > 0 ? boundary : NULL;
+    options.accuracy = accuracy;
+    options.strict = strict;
 
     status = ng_gradient(&input, &options, outputs, noutputs);
     if (status != NG_OK)

@@ -6,7 +6,8 @@ module capi
     c_ptr, c_sizeof
   implicit none
   private
-  public :: ng_spacing_t, capi_gradient, unit_spacing, scalar_spacing, coords_spacing
+  public :: ng_spacing_t, ng_boundary_t, capi_gradient, unit_spacing, scalar_spacing, &
+    coords_spacing, options_size
 
   type, bind(c) :: ng_array_t
     integer(c_int32_t) :: dtype
@@ -24,6 +25,12 @@ module capi
     integer(c_int64_t) :: ncoords
   end type ng_spacing_t
 
+  type, bind(c) :: ng_boundary_t
+    integer(c_int32_t) :: lower
+    integer(c_int32_t) :: upper
+    real(c_double) :: period
+  end type ng_boundary_t
+
   type, bind(c) :: ng_options_t
     integer(c_int32_t) :: struct_size ! uint32_t in C
     integer(c_int32_t) :: ndims
@@ -33,6 +40,12 @@ module capi
     integer(c_int32_t) :: edge_order
     integer(c_int32_t) :: threads
     integer(c_int32_t) :: reserved
+    ! since 0.1: beyond numpy
+    type(c_ptr) :: boundary
+    integer(c_int32_t) :: nboundary
+    integer(c_int32_t) :: accuracy
+    integer(c_int32_t) :: strict
+    integer(c_int32_t) :: reserved2
   end type ng_options_t
 
   interface
@@ -48,6 +61,12 @@ module capi
   end interface
 
 contains
+
+  !> sizeof(ng_options) as this interface lays it out (64 bytes since 0.1).
+  integer function options_size()
+    type(ng_options_t) :: options
+    options_size = int(c_sizeof(options))
+  end function options_size
 
   function unit_spacing() result(s)
     type(ng_spacing_t) :: s
@@ -67,9 +86,11 @@ contains
   end function coords_spacing
 
   !> ng_gradient on contiguous data of Fortran shape fshape, differentiated along the
-  !> Fortran dims `dims` with spacing(1:nspacing); output k starts at outs(k).
-  function capi_gradient(dtype, out_dtype, fshape, input, dims, spacing, edge_order, outs) &
-      result(status)
+  !> Fortran dims `dims` with spacing(1:nspacing); output k starts at outs(k) and has the
+  !> Fortran shape oshape (default fshape). boundary (one per dim, or one for all) and
+  !> accuracy as in ng_options.
+  function capi_gradient(dtype, out_dtype, fshape, input, dims, spacing, edge_order, outs, &
+      boundary, accuracy, oshape) result(status)
     integer, intent(in) :: dtype, out_dtype
     integer, intent(in) :: fshape(:)
     type(c_ptr), intent(in) :: input
@@ -77,8 +98,11 @@ contains
     type(ng_spacing_t), intent(in), target, contiguous :: spacing(:)
     integer, intent(in) :: edge_order
     type(c_ptr), intent(in) :: outs(:)
+    type(ng_boundary_t), intent(in), target, contiguous, optional :: boundary(:)
+    integer, intent(in), optional :: accuracy
+    integer, intent(in), optional :: oshape(:)
     integer :: status
-    integer(c_int64_t), target :: cshape(max(size(fshape), 1))
+    integer(c_int64_t), target :: cshape(max(size(fshape), 1)), coshape(max(size(fshape), 1))
     integer(c_int32_t), target :: cdims(max(size(dims), 1))
     type(ng_array_t) :: in, out(max(size(outs), 1))
     type(ng_options_t) :: options
@@ -90,17 +114,31 @@ contains
     do i = 1, r
       cshape(i) = int(fshape(r + 1 - i), c_int64_t)
     end do
+    coshape = cshape
+    if (present(oshape)) then
+      do i = 1, r
+        coshape(i) = int(oshape(r + 1 - i), c_int64_t)
+      end do
+    end if
     do i = 1, size(dims)
       cdims(i) = int(r - dims(i), c_int32_t)
     end do
     in = ng_array_t(int(dtype, c_int32_t), int(r, c_int32_t), c_loc(cshape), c_null_ptr, input)
     do i = 1, size(outs)
-      out(i) = ng_array_t(int(out_dtype, c_int32_t), int(r, c_int32_t), c_loc(cshape), &
+      out(i) = ng_array_t(int(out_dtype, c_int32_t), int(r, c_int32_t), c_loc(coshape), &
                           c_null_ptr, outs(i))
     end do
     options = ng_options_t(int(c_sizeof(options), c_int32_t), int(size(dims), c_int32_t), &
                            c_loc(cdims), c_null_ptr, 0_c_int32_t, int(edge_order, c_int32_t), &
+                           0_c_int32_t, 0_c_int32_t, c_null_ptr, 0_c_int32_t, 2_c_int32_t, &
                            0_c_int32_t, 0_c_int32_t)
+    if (present(boundary)) then
+      if (size(boundary) > 0) then
+        options%boundary = c_loc(boundary)
+        options%nboundary = int(size(boundary), c_int32_t)
+      end if
+    end if
+    if (present(accuracy)) options%accuracy = int(accuracy, c_int32_t)
     if (size(spacing) > 0) then
       options%spacing = c_loc(spacing)
       options%nspacing = int(size(spacing), c_int32_t)
