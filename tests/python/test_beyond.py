@@ -546,8 +546,7 @@ def test_axis_errors_come_first_from_the_library():
 # --- the README's example ----------------------------------------------------------
 
 def test_readme_example_runs(capsys):
-    readme = os.path.join(os.path.dirname(__file__), "..", "..", "bindings", "python",
-                          "README-section.md")
+    readme = os.path.join(os.path.dirname(__file__), "..", "..", "README.md")
     with open(readme) as fh:
         blocks = [b for b in re.findall(r"```python\n(.*?)```", fh.read(), re.S)
                   if "strict=True" in b]

@@ -1,6 +1,6 @@
 """dask.array.map_overlap with numgrad's halo mode reproduces numpy.gradient on chunked
 arrays (issue 8). The helper under test is the README's own example
-(bindings/python/README-section.md), executed from the README text."""
+(README.md, section Python), executed from the README text."""
 
 import os
 import re
@@ -15,8 +15,7 @@ import dask.array as da  # noqa: E402
 import numgrad  # noqa: E402
 from oracle import mismatch, numpy_gradient  # noqa: E402
 
-README = os.path.join(os.path.dirname(__file__), "..", "..", "bindings", "python",
-                      "README-section.md")
+README = os.path.join(os.path.dirname(__file__), "..", "..", "README.md")
 
 
 def readme_blocks():
@@ -26,7 +25,7 @@ def readme_blocks():
 
 def readme_block(marker):
     blocks = [b for b in readme_blocks() if marker in b]
-    assert len(blocks) == 1, "README-section.md: %d python blocks contain %r" % (
+    assert len(blocks) == 1, "README.md: %d python blocks contain %r" % (
         len(blocks), marker)
     return blocks[0]
 

@@ -2,7 +2,7 @@
 # R CMD build on this source tree, then R CMD check --as-cran on the tarball, as CRAN
 # would run it but offline. Used by `meson test --suite r-check`; runnable by hand:
 #   sh bindings/r/tools/run-check.sh
-# Fails on any ERROR or WARNING; prints the NOTEs (README-section.md explains them).
+# Fails on any ERROR or WARNING; prints the NOTEs (README.md, section R, explains them).
 # Environment: R (default: R on PATH), MAKEFLAGS (default -j2), NUMGRAD_CHECK_DIR (keep
 # the build and check output there instead of a temporary directory).
 set -eu
