@@ -1,0 +1,345 @@
+/*
+ * bench_gradient: times ng_gradient and, in the same run and on the same buffers, a
+ * naive streaming loop that reads the input once and writes the k outputs (a copy:
+ * out_d[i] = in[i], in memory order, OpenMP static schedule over the same thread count).
+ * That loop is the memory-traffic bound a gradient should reach: it moves the same bytes
+ * and does no arithmetic.
+ *
+ * Cases: 1-D 2^24, 2-D 4096^2, 3-D 256^3 (every dim differentiated); float64 and
+ * float32; scalar spacing (h = 0.1, a true division) and non-uniform coordinates;
+ * edge_order 1 and 2; C- and Fortran-order input (outputs in the input's order); 1 and
+ * 2 threads; outputs in separate buffers or stacked in one buffer (k, shape...).
+ *
+ * Each case runs once untimed, then --reps times alternating the kernel and the loop;
+ * the table shows medians, effective GB/s (input bytes + k * output bytes, per second)
+ * and ratio = loop time / kernel time (> 1: the kernel is faster than the loop).
+ *
+ *   bench_gradient [--reps=N] [--quick] [--dims=1,2,3] [--threads=1,2] [--shape=AxB...]
+ *                  [--csv=FILE]
+ *
+ * --quick uses tiny arrays and one repetition: a smoke test that the program works.
+ * --shape replaces the shape of its dimensionality (e.g. --shape=64x64x64).
+ */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime under -std=c99 */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#ifdef _OPENMP
+#include <omp.h>
+#define BENCH_PRAGMA(x) _Pragma(#x)
+#else
+#define BENCH_PRAGMA(x)
+#endif
+
+#include "numgrad.h"
+
+static double now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b) {
+    const double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n) {
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+/* The naive streaming loop: reads the input once, writes k outputs, in memory order. */
+static void stream_f64(const double *in, double *const *out, int k, int64_t n, int threads) {
+    (void)threads;
+    if (k == 1) {
+        double *o0 = out[0];
+        BENCH_PRAGMA(omp parallel for schedule(static) num_threads(threads))
+        for (int64_t i = 0; i < n; ++i)
+            o0[i] = in[i];
+    } else if (k == 2) {
+        double *o0 = out[0], *o1 = out[1];
+        BENCH_PRAGMA(omp parallel for schedule(static) num_threads(threads))
+        for (int64_t i = 0; i < n; ++i) {
+            const double v = in[i];
+            o0[i] = v, o1[i] = v;
+        }
+    } else {
+        double *o0 = out[0], *o1 = out[1], *o2 = out[2];
+        BENCH_PRAGMA(omp parallel for schedule(static) num_threads(threads))
+        for (int64_t i = 0; i < n; ++i) {
+            const double v = in[i];
+            o0[i] = v, o1[i] = v, o2[i] = v;
+        }
+    }
+}
+
+static void stream_f32(const float *in, float *const *out, int k, int64_t n, int threads) {
+    (void)threads;
+    if (k == 1) {
+        float *o0 = out[0];
+        BENCH_PRAGMA(omp parallel for schedule(static) num_threads(threads))
+        for (int64_t i = 0; i < n; ++i)
+            o0[i] = in[i];
+    } else if (k == 2) {
+        float *o0 = out[0], *o1 = out[1];
+        BENCH_PRAGMA(omp parallel for schedule(static) num_threads(threads))
+        for (int64_t i = 0; i < n; ++i) {
+            const float v = in[i];
+            o0[i] = v, o1[i] = v;
+        }
+    } else {
+        float *o0 = out[0], *o1 = out[1], *o2 = out[2];
+        BENCH_PRAGMA(omp parallel for schedule(static) num_threads(threads))
+        for (int64_t i = 0; i < n; ++i) {
+            const float v = in[i];
+            o0[i] = v, o1[i] = v, o2[i] = v;
+        }
+    }
+}
+
+typedef struct bench_case {
+    int ndim;
+    int64_t shape[3];
+    int32_t dtype;
+    int coords;  /* 0: scalar spacing h = 0.1; 1: non-uniform coordinates */
+    int edge_order;
+    int fortran; /* input (and outputs) in Fortran order */
+    int threads;
+    int stacked; /* outputs in one buffer (k, shape...) */
+} bench_case;
+
+typedef struct buffers {
+    int64_t n;         /* elements per array */
+    size_t esize;
+    void *in;
+    void *sep[3];      /* separate outputs */
+    void *stack;       /* stacked outputs */
+    double *coords[3]; /* non-uniform coordinates per dim */
+} buffers;
+
+static void *xmalloc(size_t bytes) {
+    void *p = malloc(bytes);
+    if (!p) {
+        fprintf(stderr, "bench_gradient: out of memory (%zu bytes)\n", bytes);
+        exit(2);
+    }
+    return p;
+}
+
+static void buffers_make(buffers *b, const bench_case *c) {
+    b->n = 1;
+    for (int d = 0; d < c->ndim; ++d)
+        b->n *= c->shape[d];
+    b->esize = (size_t)ng_dtype_size(c->dtype);
+    const size_t bytes = (size_t)b->n * b->esize;
+    b->in = xmalloc(bytes);
+    for (int d = 0; d < c->ndim; ++d)
+        b->sep[d] = xmalloc(bytes);
+    b->stack = xmalloc(bytes * (size_t)c->ndim);
+    /* a smooth field with some noise, so no value is special */
+    for (int64_t i = 0; i < b->n; ++i) {
+        const double v = sin(0.001 * (double)i) + (double)((i * 2654435761u) % 1000) * 1e-4;
+        if (c->dtype == NG_FLOAT64)
+            ((double *)b->in)[i] = v;
+        else
+            ((float *)b->in)[i] = (float)v;
+    }
+    for (int d = 0; d < c->ndim; ++d) {
+        memset(b->sep[d], 0, bytes);
+        b->coords[d] = xmalloc((size_t)c->shape[d] * sizeof(double));
+        double x = 0;
+        for (int64_t i = 0; i < c->shape[d]; ++i) {
+            b->coords[d][i] = x;
+            x += 0.05 + 0.1 * (double)((i * 7919) % 13) / 13.0; /* strictly increasing */
+        }
+    }
+    memset(b->stack, 0, bytes * (size_t)c->ndim);
+}
+
+static void buffers_free(buffers *b, int ndim) {
+    free(b->in);
+    free(b->stack);
+    for (int d = 0; d < ndim; ++d)
+        free(b->sep[d]), free(b->coords[d]);
+}
+
+/* Times one case: returns the medians of the kernel and of the streaming loop. */
+static int run_case(const bench_case *c, buffers *b, int reps, double *t_kernel, double *t_loop) {
+    const int k = c->ndim;
+    int64_t strides[3];
+    int64_t s = 1;
+    for (int q = 0; q < k; ++q) {
+        const int d = c->fortran ? q : k - 1 - q;
+        strides[d] = s;
+        s *= c->shape[d];
+    }
+    ng_array in = {c->dtype, k, c->shape, strides, b->in};
+    ng_array out[3];
+    void *outp[3];
+    for (int d = 0; d < k; ++d) {
+        outp[d] = c->stacked ? (char *)b->stack + (size_t)d * (size_t)b->n * b->esize : b->sep[d];
+        out[d] = (ng_array){c->dtype, k, c->shape, strides, outp[d]};
+    }
+    ng_spacing sp[3];
+    for (int d = 0; d < k; ++d) {
+        sp[d] = (ng_spacing)NG_SPACING_UNIT_INIT;
+        if (c->coords) {
+            sp[d].kind = NG_SPACING_COORDS;
+            sp[d].coords = b->coords[d];
+            sp[d].ncoords = c->shape[d];
+        } else {
+            sp[d].kind = NG_SPACING_SCALAR;
+            sp[d].h = 0.1;
+        }
+    }
+    ng_options opt = NG_OPTIONS_INIT;
+    opt.spacing = sp;
+    opt.nspacing = k;
+    opt.edge_order = c->edge_order;
+    opt.threads = c->threads;
+
+    double *tk = xmalloc(sizeof(double) * (size_t)reps), *tl = xmalloc(sizeof(double) * (size_t)reps);
+    for (int r = -1; r < reps; ++r) { /* r == -1: warm-up */
+        double t0 = now();
+        const int32_t st = ng_gradient(&in, &opt, out, k);
+        double t1 = now();
+        if (st != NG_OK) {
+            fprintf(stderr, "bench_gradient: %s\n", ng_last_error());
+            free(tk), free(tl);
+            return 1;
+        }
+        if (c->dtype == NG_FLOAT64)
+            stream_f64(b->in, (double *const *)outp, k, b->n, c->threads);
+        else
+            stream_f32(b->in, (float *const *)outp, k, b->n, c->threads);
+        double t2 = now();
+        if (r >= 0)
+            tk[r] = t1 - t0, tl[r] = t2 - t1;
+    }
+    *t_kernel = median(tk, reps);
+    *t_loop = median(tl, reps);
+    free(tk), free(tl);
+    return 0;
+}
+
+static int listed(const char *list, int v) {
+    if (!list)
+        return 1;
+    for (const char *p = list; *p; ++p)
+        if (*p - '0' == v)
+            return 1;
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    int reps = 9, quick = 0;
+    const char *dims = NULL, *threads = NULL, *csv_path = NULL;
+    int64_t custom[3] = {0, 0, 0};
+    int custom_ndim = 0;
+    for (int a = 1; a < argc; ++a) {
+        if (strncmp(argv[a], "--reps=", 7) == 0)
+            reps = atoi(argv[a] + 7);
+        else if (strcmp(argv[a], "--quick") == 0)
+            quick = 1;
+        else if (strncmp(argv[a], "--dims=", 7) == 0)
+            dims = argv[a] + 7;
+        else if (strncmp(argv[a], "--threads=", 10) == 0)
+            threads = argv[a] + 10;
+        else if (strncmp(argv[a], "--shape=", 8) == 0) {
+            char *p = argv[a] + 8;
+            while (custom_ndim < 3) {
+                custom[custom_ndim++] = strtoll(p, &p, 10);
+                if (*p != 'x')
+                    break;
+                ++p;
+            }
+        } else if (strncmp(argv[a], "--csv=", 6) == 0)
+            csv_path = argv[a] + 6;
+        else {
+            fprintf(stderr, "usage: %s [--reps=N] [--quick] [--dims=1,2,3] [--threads=1,2] [--shape=AxB...] [--csv=FILE]\n",
+                    argv[0]);
+            return 2;
+        }
+    }
+    if (quick)
+        reps = 1;
+    if (reps < 1)
+        reps = 1;
+    FILE *csv = NULL;
+    if (csv_path) {
+        csv = fopen(csv_path, "w");
+        if (!csv) {
+            fprintf(stderr, "bench_gradient: cannot write %s\n", csv_path);
+            return 2;
+        }
+        fprintf(csv, "shape,dtype,spacing,edge_order,order,threads,outputs,kernel_ms,kernel_gbs,"
+                     "loop_ms,loop_gbs,ratio\n");
+    }
+    printf("numgrad %s, %d repetitions per case (medians); ratio = loop time / kernel time\n\n",
+           ng_version_string(), reps);
+    printf("| shape | dtype | spacing | edge | input | thr | outputs | numgrad ms | GB/s | loop ms | loop GB/s | ratio |\n");
+    printf("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    fflush(stdout);
+    const int64_t full[3][3] = {{INT64_C(1) << 24, 0, 0}, {4096, 4096, 0}, {256, 256, 256}};
+    const int64_t tiny[3][3] = {{4096, 0, 0}, {64, 48, 0}, {16, 12, 20}};
+    const int32_t dtypes[2] = {NG_FLOAT64, NG_FLOAT32};
+    int status = 0;
+    for (int nd = 1; nd <= 3; ++nd) {
+        if (!listed(dims, nd))
+            continue;
+        for (int ti = 0; ti < 2; ++ti) {
+            bench_case c = {0};
+            c.ndim = nd;
+            c.dtype = dtypes[ti];
+            for (int d = 0; d < nd; ++d)
+                c.shape[d] = nd == custom_ndim ? custom[d] : quick ? tiny[nd - 1][d] : full[nd - 1][d];
+            buffers b;
+            buffers_make(&b, &c);
+            for (c.coords = 0; c.coords < 2; ++c.coords)
+                for (c.edge_order = 1; c.edge_order <= 2; ++c.edge_order)
+                    for (c.fortran = 0; c.fortran < (nd > 1 ? 2 : 1); ++c.fortran)
+                        for (c.threads = 1; c.threads <= 2; ++c.threads) {
+                            if (!listed(threads, c.threads))
+                                continue;
+                            for (c.stacked = 0; c.stacked < (nd > 1 ? 2 : 1); ++c.stacked) {
+                                double tk, tl;
+                                if (run_case(&c, &b, reps, &tk, &tl)) {
+                                    status = 1;
+                                    continue;
+                                }
+                                const double bytes = (double)b.n * (double)b.esize * (1.0 + nd);
+                                char shape[64];
+                                if (nd == 1)
+                                    snprintf(shape, sizeof shape, "%lld", (long long)c.shape[0]);
+                                else if (nd == 2)
+                                    snprintf(shape, sizeof shape, "%lldx%lld", (long long)c.shape[0],
+                                             (long long)c.shape[1]);
+                                else
+                                    snprintf(shape, sizeof shape, "%lldx%lldx%lld", (long long)c.shape[0],
+                                             (long long)c.shape[1], (long long)c.shape[2]);
+                                const char *dt = c.dtype == NG_FLOAT64 ? "f64" : "f32";
+                                const char *spc = c.coords ? "coords" : "scalar";
+                                const char *ord = c.fortran ? "F" : "C";
+                                const char *lay = c.stacked ? "stacked" : "separate";
+                                printf("| %s | %s | %s | %d | %s | %d | %s | %.2f | %.1f | %.2f | %.1f | %.2f |\n",
+                                       shape, dt, spc, c.edge_order, ord, c.threads, lay, tk * 1e3,
+                                       bytes / tk * 1e-9, tl * 1e3, bytes / tl * 1e-9, tl / tk);
+                                fflush(stdout);
+                                if (csv)
+                                    fprintf(csv, "%s,%s,%s,%d,%s,%d,%s,%.4f,%.3f,%.4f,%.3f,%.4f\n", shape,
+                                            dt, spc, c.edge_order, ord, c.threads, lay, tk * 1e3,
+                                            bytes / tk * 1e-9, tl * 1e3, bytes / tl * 1e-9, tl / tk);
+                            }
+                        }
+            buffers_free(&b, nd);
+        }
+    }
+    if (csv)
+        fclose(csv);
+    return status;
+}
