@@ -1,20 +1,55 @@
-// The fast path: numpy.gradient's arithmetic (SEMANTICS.md), looped over any strided layout.
+// The fast path: numpy.gradient's arithmetic (SEMANTICS.md) at the memory bandwidth.
 //
-// Each differentiated axis is computed on its own. The other dims are merged where the
-// input and the output are both contiguous across them, then the axis runs either in
-// row mode (when another dim is more contiguous than the axis: every position i along
-// the axis is a row of elements, each row a vectorisable loop over three input rows) or
-// in line mode (the axis is the most contiguous dim: each line along it is one loop).
+// A gradient reads its input once and writes k outputs, so it is bound by memory traffic.
+// The kernel makes one pass over the input for all k partials:
+//  - the dims are ordered by input stride (the most contiguous one last: the "row" dim),
+//    so C order, Fortran order and any permutation are walked in memory order, and
+//    dims no output differentiates that are contiguous in the input and in every output
+//    are merged;
+//  - a row is one index of every other dim; for each row, each output is one loop over
+//    the row reading at most three input rows (the row itself and its neighbours along
+//    the output's axis). Unit-stride rows are plain loops the compiler vectorises;
+//    boundary positions along an axis are separate calls, never tests in the hot loop;
+//  - rows are visited in tiles: a block of B rows of the second most contiguous dim,
+//    swept along the outer dims, so the neighbours along every axis are still in cache
+//    when they are read again (input working set about tile_bytes); long rows are cut
+//    into column blocks the same way;
+//  - large outputs are written with streaming (non-temporal) stores: they are not read
+//    before being written (no read-for-ownership traffic) and do not evict the input
+//    tile. The hot real cases have SSE2 loops (AVX2 ones, chosen at run time, where
+//    SSE2's float-to-double conversions would bound the loop); the others compute into a
+//    small staging buffer in L1 that is then streamed out;
+//  - a division by a power of two whose inverse is normal is done as a multiply: the
+//    same correctly rounded result (unit spacing divides by 2.0);
+//  - each thread owns one contiguous range of rows (memory order), so the first-touch
+//    page faults of fresh outputs are spread over the threads, and the result of every
+//    element does not depend on the thread count.
+// Rows shorter than min_row take the per-axis path (per_axis), which loops over the
+// other dims more cleverly for such shapes.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <new>
+#include <stdexcept>
+#include <type_traits>
 #include <vector>
 
+#include "arith.hpp"
 #include "request.hpp"
 #include "threads.hpp"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#define NG_STREAMING_STORES 1
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define NG_AVX2 1 // AVX2 versions of some loops, chosen at run time
+#endif
+#endif
+
 #if defined(_OPENMP)
+#include <omp.h>
 #define NG_PRAGMA(x) _Pragma(#x)
 #else
 #define NG_PRAGMA(x)
@@ -24,96 +59,357 @@ namespace ng {
 
 namespace {
 
-template <class R> struct Complex {
-    R re, im;
-};
+// Outputs of at least this many bytes in total are written with streaming stores (they
+// would not stay in cache anyway); smaller ones stay in cache for the caller.
+constexpr int64_t streaming_min_bytes = int64_t(8) << 20;
+// Rows shorter than this take the per-axis path.
+constexpr int64_t min_row = 16;
+// Input bytes a tile may keep in cache: three planes of its rows (the neighbours along
+// the outermost axes), well inside a core's L2.
+constexpr int64_t tile_bytes = int64_t(256) << 10;
+// The longest row segment: 2-D rows (three rows in cache) and rows of 3 or more dims.
+constexpr int64_t segment_bytes_2d = int64_t(64) << 10;
+constexpr int64_t segment_bytes_nd = int64_t(8) << 10;
+// The staging buffer of streaming stores (per call, on the stack).
+constexpr int64_t staging_bytes = 4096;
 
-// Arithmetic in type A exactly as numpy's ufunc loops perform it.
-template <class A> struct Arith {
-    using Real = A;
-    static A sub(A x, A y) { return x - y; }
-    static A add(A x, A y) { return x + y; }
-    static A scale(Real a, A x) { return a * x; }
-    static A divide(A x, Real d) { return x / d; }
-};
-
-template <class R> struct Arith<Complex<R>> {
-    using Real = R;
-    using A = Complex<R>;
-    static A sub(A x, A y) { return {x.re - y.re, x.im - y.im}; }
-    static A add(A x, A y) { return {x.re + y.re, x.im + y.im}; }
-    // numpy multiplies by the real a as by the complex (a, 0); the zero products stay so
-    // that inf and nan propagate as numpy's do.
-    static A scale(R a, A x) {
-        const R z = 0;
-        return {a * x.re - z * x.im, a * x.im + z * x.re};
-    }
-    // numpy divides by the complex (d, 0) with Smith's method: a multiply by 1/d, which
-    // differs from x/d in the last bit. Copied branch for branch from numpy's loops.
-    static A divide(A x, R d) {
-        const R z = 0, d_abs = std::fabs(d);
-        if (d_abs >= z) {
-            if (d_abs == z)
-                return {x.re / d_abs, x.im / d_abs};
-            const R rat = z / d, scl = R(1) / (d + z * rat);
-            return {(x.re + x.im * rat) * scl, (x.im - x.re * rat) * scl};
-        }
-        const R rat = d / z, scl = R(1) / (z + d * rat); // d is nan
-        return {(x.re * rat + x.im) * scl, (x.im * rat - x.re) * scl};
+// ------------------------------------------------------------------------ row loops
+// A divisor. When it is a power of two whose inverse is a normal number, x / d and
+// x * (1/d) are the same correctly rounded real number for every x (inf and nan
+// included), so the division, four times slower than a multiply, becomes a multiply.
+// (Normal, not subnormal: a denormals-are-zero mode would read a subnormal 1/d as 0.)
+template <class R> struct Divisor {
+    R d = R(1), inv = R(1);
+    bool by_inverse = true;
+    Divisor() = default;
+    explicit Divisor(R v) : d(v), inv(R(1) / v) {
+        int e = 0;
+        const R mantissa = std::frexp(v, &e);
+        by_inverse = std::isfinite(v) && (mantissa == R(0.5) || mantissa == R(-0.5)) &&
+                     std::fpclassify(inv) == FP_NORMAL && inv * v == R(1);
     }
 };
 
-// Element conversions: loading the input into the arithmetic type, storing results.
-template <class To, class From> struct Convert {
-    static To from(const From &v) { return static_cast<To>(v); }
-};
-template <class R, class S> struct Convert<Complex<R>, Complex<S>> {
-    static Complex<R> from(const Complex<S> &v) {
-        return {static_cast<R>(v.re), static_cast<R>(v.im)};
-    }
-};
 
-// The two shapes of every formula, over m elements with element strides: a difference
-// divided by a spacing, and a weighted sum of three neighbours along the axis.
+// The two shapes of every formula over m elements (input stride si, output stride so):
+// a difference divided by a spacing, and a weighted sum of three samples.
 template <class T, class O, class A> struct Rows {
     using Ar = Arith<A>;
     using R = typename Ar::Real;
     static A ld(const T &v) { return Convert<A, T>::from(v); }
     static O st(const A &v) { return Convert<O, A>::from(v); }
 
-    // o[j] = (fp[j] - fm[j]) / d
-    static void diff(const T *fp, const T *fm, int64_t si, O *o, int64_t so, int64_t m, R d) {
+    // Real arithmetic may divide by a power of two as a multiply (complex: Smith's method).
+    static constexpr bool real = std::is_floating_point<A>::value;
+
+    // w[j] = (p[j] - q[j]) / d
+    static void diff(const T *p, const T *q, int64_t si, O *w, int64_t so, int64_t m,
+                     const Divisor<R> &d) {
         if (si == 1 && so == 1) {
-            const T *__restrict p = fp, *__restrict q = fm;
-            O *__restrict w = o;
+            if (real && d.by_inverse)
+                return diff_unit_mul(p, q, w, m, d.inv);
+            return diff_unit(p, q, w, m, d.d);
+        }
+        if (real && d.by_inverse) {
             for (int64_t j = 0; j < m; ++j)
-                w[j] = st(Ar::divide(Ar::sub(ld(p[j]), ld(q[j])), d));
+                w[j * so] = st(Ar::scale(d.inv, Ar::sub(ld(p[j * si]), ld(q[j * si]))));
             return;
         }
         for (int64_t j = 0; j < m; ++j)
-            o[j * so] = st(Ar::divide(Ar::sub(ld(fp[j * si]), ld(fm[j * si])), d));
+            w[j * so] = st(Ar::divide(Ar::sub(ld(p[j * si]), ld(q[j * si])), d.d));
+    }
+    static void diff_unit(const T *__restrict p, const T *__restrict q, O *__restrict w, int64_t m,
+                          R d) {
+        for (int64_t j = 0; j < m; ++j)
+            w[j] = st(Ar::divide(Ar::sub(ld(p[j]), ld(q[j])), d));
+    }
+    static void diff_unit_mul(const T *__restrict p, const T *__restrict q, O *__restrict w,
+                              int64_t m, R inv) {
+        for (int64_t j = 0; j < m; ++j)
+            w[j] = st(Ar::scale(inv, Ar::sub(ld(p[j]), ld(q[j]))));
     }
 
-    // o[j] = a[j*cs]*f0[j] + b[j*cs]*f1[j] + c[j*cs]*f2[j], f1 = f0 + sa, f2 = f0 + 2*sa
-    template <class C>
-    static void term3(const T *f0, int64_t sa, int64_t si, O *o, int64_t so, int64_t m,
-                      const C *a, const C *b, const C *c, int64_t cs) {
-        const T *f1 = f0 + sa, *f2 = f0 + 2 * sa;
-        auto at = [&](int64_t j, int64_t fj, int64_t cj) {
-            return st(Ar::add(Ar::add(Ar::scale(R(a[cj]), ld(f0[fj])), Ar::scale(R(b[cj]), ld(f1[fj]))),
-                              Ar::scale(R(c[cj]), ld(f2[fj]))));
-            (void)j;
-        };
-        if (si == 1 && so == 1 && cs == 1) {
-            for (int64_t j = 0; j < m; ++j)
-                o[j] = at(j, j, j);
-            return;
-        }
+    // w[j] = a*f0[j] + b*f1[j] + c*f2[j], evaluated ((a*f0) + (b*f1)) + (c*f2)
+    static void sum3(const T *f0, const T *f1, const T *f2, int64_t si, O *w, int64_t so,
+                     int64_t m, R a, R b, R c) {
+        if (si == 1 && so == 1)
+            return sum3_unit(f0, f1, f2, w, m, a, b, c);
         for (int64_t j = 0; j < m; ++j)
-            o[j * so] = at(j, j * si, j * cs);
+            w[j * so] = st(Ar::add(Ar::add(Ar::scale(a, ld(f0[j * si])), Ar::scale(b, ld(f1[j * si]))),
+                                   Ar::scale(c, ld(f2[j * si]))));
+    }
+    static void sum3_unit(const T *__restrict f0, const T *__restrict f1, const T *__restrict f2,
+                          O *__restrict w, int64_t m, R a, R b, R c) {
+        for (int64_t j = 0; j < m; ++j)
+            w[j] = st(Ar::add(Ar::add(Ar::scale(a, ld(f0[j])), Ar::scale(b, ld(f1[j]))),
+                              Ar::scale(c, ld(f2[j]))));
+    }
+
+    // The same along a line with per-position weights: w[j] = a[j]*f[j-1] + b[j]*f[j] +
+    // c[j]*f[j+1], with f0 addressing f[-1].
+    static void sum3_table(const T *f0, int64_t si, O *w, int64_t so, int64_t m, const double *a,
+                           const double *b, const double *c) {
+        if (si == 1 && so == 1)
+            return sum3_table_unit(f0, w, m, a, b, c);
+        for (int64_t j = 0; j < m; ++j)
+            w[j * so] = st(Ar::add(Ar::add(Ar::scale(R(a[j]), ld(f0[j * si])),
+                                           Ar::scale(R(b[j]), ld(f0[(j + 1) * si]))),
+                                   Ar::scale(R(c[j]), ld(f0[(j + 2) * si]))));
+    }
+    static void sum3_table_unit(const T *__restrict f0, O *__restrict w, int64_t m,
+                                const double *__restrict a, const double *__restrict b,
+                                const double *__restrict c) {
+        for (int64_t j = 0; j < m; ++j)
+            w[j] = st(Ar::add(Ar::add(Ar::scale(R(a[j]), ld(f0[j])), Ar::scale(R(b[j]), ld(f0[j + 1]))),
+                              Ar::scale(R(c[j]), ld(f0[j + 2]))));
     }
 };
 
+// Loops that write straight to memory with streaming stores (w 16-byte aligned), for the
+// hot real cases; they return how many elements they wrote (a whole number of vectors:
+// the caller finishes the rest), 0 when there is no such loop for the types.
+template <class T, class O, class A> struct Direct {
+    using R = typename Arith<A>::Real;
+    static int64_t diff(const T *, const T *, O *, int64_t, const Divisor<R> &) { return 0; }
+    static int64_t sum3(const T *, const T *, const T *, O *, int64_t, R, R, R) { return 0; }
+    static int64_t sum3_table(const T *, O *, int64_t, const double *, const double *,
+                              const double *) {
+        return 0;
+    }
+};
+
+#if NG_AVX2
+// Weighted sums with streaming stores, 4 doubles per operation. The same IEEE operations
+// in the same order as the SSE2 and scalar loops: the same bits. For float32 samples the
+// gain is large: SSE2 converts 2 floats per instruction and the conversions, not memory,
+// bound the loop.
+bool have_avx2() {
+    static const bool yes = [] {
+        __builtin_cpu_init();
+        return __builtin_cpu_supports("avx2") != 0;
+    }();
+    return yes;
+}
+
+#define NG_AVX2_FN __attribute__((target("avx2")))
+NG_AVX2_FN inline __m256d term4(__m256d a, __m256d x0, __m256d b, __m256d x1, __m256d c, __m256d x2) {
+    return _mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(a, x0), _mm256_mul_pd(b, x1)), _mm256_mul_pd(c, x2));
+}
+// n4 elements (a multiple of 4), w 16-byte aligned (float) or 32-byte aligned (double)
+NG_AVX2_FN void sum3_avx2(const float *f0, const float *f1, const float *f2, float *w, int64_t n4,
+                          double a, double b, double c) {
+    const __m256d va = _mm256_set1_pd(a), vb = _mm256_set1_pd(b), vc = _mm256_set1_pd(c);
+    for (int64_t j = 0; j < n4; j += 4)
+        _mm_stream_ps(w + j, _mm256_cvtpd_ps(term4(va, _mm256_cvtps_pd(_mm_loadu_ps(f0 + j)), vb,
+                                                   _mm256_cvtps_pd(_mm_loadu_ps(f1 + j)), vc,
+                                                   _mm256_cvtps_pd(_mm_loadu_ps(f2 + j)))));
+}
+NG_AVX2_FN void sum3_table_avx2(const float *f0, float *w, int64_t n4, const double *a,
+                                const double *b, const double *c) {
+    for (int64_t j = 0; j < n4; j += 4)
+        _mm_stream_ps(w + j, _mm256_cvtpd_ps(term4(
+                                 _mm256_loadu_pd(a + j), _mm256_cvtps_pd(_mm_loadu_ps(f0 + j)),
+                                 _mm256_loadu_pd(b + j), _mm256_cvtps_pd(_mm_loadu_ps(f0 + j + 1)),
+                                 _mm256_loadu_pd(c + j), _mm256_cvtps_pd(_mm_loadu_ps(f0 + j + 2)))));
+}
+NG_AVX2_FN void sum3_avx2(const double *f0, const double *f1, const double *f2, double *w,
+                          int64_t n4, double a, double b, double c) {
+    const __m256d va = _mm256_set1_pd(a), vb = _mm256_set1_pd(b), vc = _mm256_set1_pd(c);
+    for (int64_t j = 0; j < n4; j += 4)
+        _mm256_stream_pd(w + j, term4(va, _mm256_loadu_pd(f0 + j), vb, _mm256_loadu_pd(f1 + j), vc,
+                                      _mm256_loadu_pd(f2 + j)));
+}
+NG_AVX2_FN void sum3_table_avx2(const double *f0, double *w, int64_t n4, const double *a,
+                                const double *b, const double *c) {
+    for (int64_t j = 0; j < n4; j += 4)
+        _mm256_stream_pd(w + j, term4(_mm256_loadu_pd(a + j), _mm256_loadu_pd(f0 + j),
+                                      _mm256_loadu_pd(b + j), _mm256_loadu_pd(f0 + j + 1),
+                                      _mm256_loadu_pd(c + j), _mm256_loadu_pd(f0 + j + 2)));
+}
+#undef NG_AVX2_FN
+
+// Runs the AVX2 loop over the first m & ~3 elements when the CPU has AVX2: returns the
+// elements written (0: none, use SSE2). 256-bit streaming stores of doubles need 32-byte
+// alignment: the callers check it.
+template <class F> int64_t avx2_first(int64_t m, F &&loop) {
+    if (!have_avx2())
+        return 0;
+    const int64_t n4 = m & ~int64_t(3);
+    if (n4 > 0)
+        loop(n4);
+    return n4;
+}
+#endif
+
+#if NG_STREAMING_STORES
+template <> struct Direct<double, double, double> {
+    static int64_t diff(const double *p, const double *q, double *w, int64_t m,
+                        const Divisor<double> &d) {
+        const int64_t n = m & ~int64_t(1);
+        if (d.by_inverse) {
+            const __m128d inv = _mm_set1_pd(d.inv);
+            for (int64_t j = 0; j < n; j += 2)
+                _mm_stream_pd(w + j, _mm_mul_pd(inv, _mm_sub_pd(_mm_loadu_pd(p + j), _mm_loadu_pd(q + j))));
+        } else {
+            const __m128d div = _mm_set1_pd(d.d);
+            for (int64_t j = 0; j < n; j += 2)
+                _mm_stream_pd(w + j, _mm_div_pd(_mm_sub_pd(_mm_loadu_pd(p + j), _mm_loadu_pd(q + j)), div));
+        }
+        return n;
+    }
+    static __m128d term(__m128d a, __m128d x0, __m128d b, __m128d x1, __m128d c, __m128d x2) {
+        return _mm_add_pd(_mm_add_pd(_mm_mul_pd(a, x0), _mm_mul_pd(b, x1)), _mm_mul_pd(c, x2));
+    }
+    static int64_t sum3(const double *f0, const double *f1, const double *f2, double *w, int64_t m,
+                        double a, double b, double c) {
+#if NG_AVX2
+        if (reinterpret_cast<uintptr_t>(w) % 32 == 0)
+            if (int64_t n = avx2_first(m, [&](int64_t n4) { sum3_avx2(f0, f1, f2, w, n4, a, b, c); }))
+                return n;
+#endif
+        const int64_t n = m & ~int64_t(1);
+        const __m128d va = _mm_set1_pd(a), vb = _mm_set1_pd(b), vc = _mm_set1_pd(c);
+        for (int64_t j = 0; j < n; j += 2)
+            _mm_stream_pd(w + j, term(va, _mm_loadu_pd(f0 + j), vb, _mm_loadu_pd(f1 + j), vc,
+                                      _mm_loadu_pd(f2 + j)));
+        return n;
+    }
+    static int64_t sum3_table(const double *f0, double *w, int64_t m, const double *a,
+                              const double *b, const double *c) {
+#if NG_AVX2
+        if (reinterpret_cast<uintptr_t>(w) % 32 == 0)
+            if (int64_t n = avx2_first(m, [&](int64_t n4) { sum3_table_avx2(f0, w, n4, a, b, c); }))
+                return n;
+#endif
+        const int64_t n = m & ~int64_t(1);
+        for (int64_t j = 0; j < n; j += 2)
+            _mm_stream_pd(w + j, term(_mm_loadu_pd(a + j), _mm_loadu_pd(f0 + j), _mm_loadu_pd(b + j),
+                                      _mm_loadu_pd(f0 + j + 1), _mm_loadu_pd(c + j),
+                                      _mm_loadu_pd(f0 + j + 2)));
+        return n;
+    }
+};
+
+template <> struct Direct<float, float, float> {
+    static int64_t diff(const float *p, const float *q, float *w, int64_t m, const Divisor<float> &d) {
+        const int64_t n = m & ~int64_t(3);
+        if (d.by_inverse) {
+            const __m128 inv = _mm_set1_ps(d.inv);
+            for (int64_t j = 0; j < n; j += 4)
+                _mm_stream_ps(w + j, _mm_mul_ps(inv, _mm_sub_ps(_mm_loadu_ps(p + j), _mm_loadu_ps(q + j))));
+        } else {
+            const __m128 div = _mm_set1_ps(d.d);
+            for (int64_t j = 0; j < n; j += 4)
+                _mm_stream_ps(w + j, _mm_div_ps(_mm_sub_ps(_mm_loadu_ps(p + j), _mm_loadu_ps(q + j)), div));
+        }
+        return n;
+    }
+    static int64_t sum3(const float *f0, const float *f1, const float *f2, float *w, int64_t m,
+                        float a, float b, float c) {
+        const int64_t n = m & ~int64_t(3);
+        const __m128 va = _mm_set1_ps(a), vb = _mm_set1_ps(b), vc = _mm_set1_ps(c);
+        for (int64_t j = 0; j < n; j += 4)
+            _mm_stream_ps(w + j, _mm_add_ps(_mm_add_ps(_mm_mul_ps(va, _mm_loadu_ps(f0 + j)),
+                                                       _mm_mul_ps(vb, _mm_loadu_ps(f1 + j))),
+                                            _mm_mul_ps(vc, _mm_loadu_ps(f2 + j))));
+        return n;
+    }
+    static int64_t sum3_table(const float *, float *, int64_t, const double *, const double *,
+                              const double *) {
+        return 0; // tables mean coordinates: float32 computes those in double
+    }
+};
+
+// float32 samples with coordinates: double arithmetic, rounded once to float32.
+template <> struct Direct<float, float, double> {
+    static int64_t diff(const float *, const float *, float *, int64_t, const Divisor<double> &) {
+        return 0; // only the edge_order 1 boundary rows
+    }
+    static __m128d lo(__m128 x) { return _mm_cvtps_pd(x); }
+    static __m128d hi(__m128 x) { return _mm_cvtps_pd(_mm_movehl_ps(x, x)); }
+    static __m128 pack(__m128d l, __m128d h) { return _mm_movelh_ps(_mm_cvtpd_ps(l), _mm_cvtpd_ps(h)); }
+    static int64_t sum3(const float *f0, const float *f1, const float *f2, float *w, int64_t m,
+                        double a, double b, double c) {
+#if NG_AVX2
+        if (int64_t n = avx2_first(m, [&](int64_t n4) { sum3_avx2(f0, f1, f2, w, n4, a, b, c); }))
+            return n;
+#endif
+        const int64_t n = m & ~int64_t(3);
+        const __m128d va = _mm_set1_pd(a), vb = _mm_set1_pd(b), vc = _mm_set1_pd(c);
+        for (int64_t j = 0; j < n; j += 4) {
+            const __m128 x0 = _mm_loadu_ps(f0 + j), x1 = _mm_loadu_ps(f1 + j), x2 = _mm_loadu_ps(f2 + j);
+            _mm_stream_ps(w + j, pack(Direct<double, double, double>::term(va, lo(x0), vb, lo(x1), vc, lo(x2)),
+                                      Direct<double, double, double>::term(va, hi(x0), vb, hi(x1), vc, hi(x2))));
+        }
+        return n;
+    }
+    static int64_t sum3_table(const float *f0, float *w, int64_t m, const double *a, const double *b,
+                              const double *c) {
+#if NG_AVX2
+        if (int64_t n = avx2_first(m, [&](int64_t n4) { sum3_table_avx2(f0, w, n4, a, b, c); }))
+            return n;
+#endif
+        const int64_t n = m & ~int64_t(3);
+        for (int64_t j = 0; j < n; j += 4) {
+            const __m128 x0 = _mm_loadu_ps(f0 + j), x1 = _mm_loadu_ps(f0 + j + 1),
+                         x2 = _mm_loadu_ps(f0 + j + 2);
+            const __m128d l = Direct<double, double, double>::term(
+                _mm_loadu_pd(a + j), lo(x0), _mm_loadu_pd(b + j), lo(x1), _mm_loadu_pd(c + j), lo(x2));
+            const __m128d h = Direct<double, double, double>::term(
+                _mm_loadu_pd(a + j + 2), hi(x0), _mm_loadu_pd(b + j + 2), hi(x1), _mm_loadu_pd(c + j + 2),
+                hi(x2));
+            _mm_stream_ps(w + j, pack(l, h));
+        }
+        return n;
+    }
+};
+#endif
+
+// Writes m elements at o (stride so). fill(w, ws, j, count) computes the elements
+// j .. j+count-1 into w (stride ws); direct(w, j, count) streams them straight to w
+// (16-byte aligned) and returns how many it wrote. With `streaming` and a unit stride, the
+// elements reach memory with non-temporal stores: through `direct`, the rest through a
+// staging buffer in L1.
+template <class O, class F, class D>
+void emit(O *o, int64_t so, int64_t m, bool streaming, F &&fill, D &&direct) {
+#if NG_STREAMING_STORES
+    const int64_t head = int64_t(-reinterpret_cast<uintptr_t>(o) % 16); // bytes to alignment
+    if (streaming && so == 1 && m * int64_t(sizeof(O)) >= 64 && head % int64_t(sizeof(O)) == 0) {
+        int64_t j = head / int64_t(sizeof(O));
+        if (j > 0)
+            fill(o, 1, 0, j);
+        j += direct(o + j, j, m - j);
+        constexpr int64_t chunk = staging_bytes / int64_t(sizeof(O));
+        alignas(64) O buffer[chunk];
+        while (j < m) {
+            const int64_t count = std::min(chunk, m - j);
+            fill(buffer, 1, j, count);
+            const int64_t vectors = count * int64_t(sizeof(O)) / 16;
+            const __m128i *src = reinterpret_cast<const __m128i *>(buffer);
+            __m128i *dst = reinterpret_cast<__m128i *>(o + j);
+            for (int64_t v = 0; v < vectors; ++v)
+                _mm_stream_si128(dst + v, _mm_load_si128(src + v));
+            for (int64_t e = vectors * 16 / int64_t(sizeof(O)); e < count; ++e)
+                o[j + e] = buffer[e];
+            j += count;
+        }
+        return;
+    }
+#else
+    (void)streaming;
+    (void)direct;
+#endif
+    fill(o, so, 0, m);
+}
+
+// Makes the streaming stores of this thread globally visible before it leaves.
+void streaming_fence() {
+#if NG_STREAMING_STORES
+    _mm_sfence();
+#endif
+}
+
+// ------------------------------------------------------------------------ one axis
 // The coefficients of one axis: uniform spacing, or a table built from coordinates.
 struct Stencil {
     bool uniform;
@@ -149,81 +445,346 @@ void build_table(const double *x, int64_t n, int edge_order, double *table, Sten
     s.dx_right = x[n - 1] - x[n - 2];
 }
 
-// One axis in arithmetic type A: the boundary and interior formulas at any position.
-template <class T, class O, class A> struct AxisRun {
+// The formulas of one axis in arithmetic type A, applied to a row of elements across
+// the axis (outer) or to a segment of a line along it (inner).
+template <class T, class O, class A> struct AxisKernel {
     using Rw = Rows<T, O, A>;
+    using Dr = Direct<T, O, A>;
     using R = typename Rw::R;
-    int64_t n, sa, soa; // extent, input and output strides along the axis
-    int edge_order;
-    const Stencil &s;
-    R interior_div, left1, right1, left2[3], right2[3];
+    int64_t n = 0;
+    int edge_order = 1;
+    bool uniform = true;
+    const double *a = nullptr, *b = nullptr, *c = nullptr;
+    Divisor<R> interior, left1, right1;
+    R left2[3] = {}, right2[3] = {};
 
-    AxisRun(const Stencil &st, int64_t in_stride, int64_t out_stride, int order)
-        : n(st.n), sa(in_stride), soa(out_stride), edge_order(order), s(st) {
-        if (s.uniform) {
+    void init(const Stencil &s, int order) {
+        n = s.n, edge_order = order, uniform = s.uniform;
+        a = s.a, b = s.b, c = s.c;
+        if (uniform) {
             // Coefficients in double, rounded once to R (float32's rule).
             const double h = s.h;
-            interior_div = R(2.0 * h), left1 = right1 = R(h);
+            interior = Divisor<R>(R(2.0 * h)), left1 = right1 = Divisor<R>(R(h));
             left2[0] = R(-1.5 / h), left2[1] = R(2.0 / h), left2[2] = R(-0.5 / h);
             right2[0] = R(0.5 / h), right2[1] = R(-2.0 / h), right2[2] = R(1.5 / h);
         } else {
-            interior_div = R(0);
-            left1 = R(s.dx_left), right1 = R(s.dx_right);
+            left1 = Divisor<R>(R(s.dx_left)), right1 = Divisor<R>(R(s.dx_right));
             if (edge_order == 2) {
-                left2[0] = R(s.a[0]), left2[1] = R(s.b[0]), left2[2] = R(s.c[0]);
-                right2[0] = R(s.a[n - 1]), right2[1] = R(s.b[n - 1]), right2[2] = R(s.c[n - 1]);
+                left2[0] = R(a[0]), left2[1] = R(b[0]), left2[2] = R(c[0]);
+                right2[0] = R(a[n - 1]), right2[1] = R(b[n - 1]), right2[2] = R(c[n - 1]);
             }
         }
     }
 
-    void left(const T *f, O *o, int64_t si, int64_t so, int64_t m) const {
-        if (edge_order == 1)
-            Rw::diff(f + sa, f, si, o, so, m, left1);
+    // Position i along the axis for m elements across it: f and o address the first
+    // element of the row at position i, sa is the input stride along the axis.
+    void outer(const T *f, int64_t sa, int64_t si, O *o, int64_t so, int64_t m, int64_t i,
+               bool streaming) const {
+        const T *p = f, *q = f, *r = f;
+        Divisor<R> d = interior;
+        R wa = R(), wb = R(), wc = R();
+        bool weighted = false;
+        if (i == 0) {
+            if (edge_order == 1)
+                p = f + sa, q = f, d = left1;
+            else
+                p = f, q = f + sa, r = f + 2 * sa, weighted = true, wa = left2[0], wb = left2[1],
+                wc = left2[2];
+        } else if (i == n - 1) {
+            if (edge_order == 1)
+                p = f, q = f - sa, d = right1;
+            else
+                p = f - 2 * sa, q = f - sa, r = f, weighted = true, wa = right2[0],
+                wb = right2[1], wc = right2[2];
+        } else if (uniform) {
+            p = f + sa, q = f - sa;
+        } else {
+            p = f - sa, q = f, r = f + sa, weighted = true, wa = R(a[i]), wb = R(b[i]), wc = R(c[i]);
+        }
+        if (weighted)
+            emit(
+                o, so, m, streaming,
+                [&](O *w, int64_t ws, int64_t j, int64_t count) {
+                    Rw::sum3(p + j * si, q + j * si, r + j * si, si, w, ws, count, wa, wb, wc);
+                },
+                [&](O *w, int64_t j, int64_t count) {
+                    return si == 1 ? Dr::sum3(p + j, q + j, r + j, w, count, wa, wb, wc) : 0;
+                });
         else
-            Rw::term3(f, sa, si, o, so, m, left2, left2 + 1, left2 + 2, 0);
+            emit(
+                o, so, m, streaming,
+                [&](O *w, int64_t ws, int64_t j, int64_t count) {
+                    Rw::diff(p + j * si, q + j * si, si, w, ws, count, d);
+                },
+                [&](O *w, int64_t j, int64_t count) {
+                    return si == 1 ? Dr::diff(p + j, q + j, w, count, d) : 0;
+                });
     }
 
-    void right(const T *f, O *o, int64_t si, int64_t so, int64_t m) const {
-        O *last = o + (n - 1) * soa;
-        if (edge_order == 1)
-            Rw::diff(f + (n - 1) * sa, f + (n - 2) * sa, si, last, so, m, right1);
-        else
-            Rw::term3(f + (n - 3) * sa, sa, si, last, so, m, right2, right2 + 1, right2 + 2, 0);
-    }
-
-    // Row mode: position i along the axis, for m elements across (strides si, so);
-    // f and o address position 0 of the axis.
-    void position(const T *f, O *o, int64_t si, int64_t so, int64_t m, int64_t i) const {
-        if (i == 0)
-            return left(f, o, si, so, m);
-        if (i == n - 1)
-            return right(f, o, si, so, m);
-        const T *fm = f + (i - 1) * sa;
-        O *oi = o + i * soa;
-        if (s.uniform)
-            Rw::diff(fm + 2 * sa, fm, si, oi, so, m, interior_div);
-        else
-            Rw::term3(fm, sa, si, oi, so, m, s.a + i, s.b + i, s.c + i, 0);
-    }
-
-    // Line mode: the whole line along the axis starting at f / o.
-    void line(const T *f, O *o) const {
-        left(f, o, 0, 0, 1);
-        if (s.uniform)
-            Rw::diff(f + 2 * sa, f, sa, o + soa, soa, n - 2, interior_div);
-        else
-            Rw::term3(f, sa, sa, o + soa, soa, n - 2, s.a + 1, s.b + 1, s.c + 1, 1);
-        right(f, o, 0, 0, 1);
+    // Positions c0 .. c1-1 of a line along the axis: f and o address position 0, si and
+    // so are the strides along the axis.
+    void inner(const T *f, int64_t si, O *o, int64_t so, int64_t c0, int64_t c1,
+               bool streaming) const {
+        if (c0 == 0) {
+            if (edge_order == 1)
+                Rw::diff(f + si, f, si, o, so, 1, left1);
+            else
+                Rw::sum3(f, f + si, f + 2 * si, si, o, so, 1, left2[0], left2[1], left2[2]);
+        }
+        const int64_t j0 = std::max<int64_t>(c0, 1), j1 = std::min<int64_t>(c1, n - 1);
+        if (j0 < j1) {
+            const T *f0 = f + (j0 - 1) * si;
+            if (uniform)
+                emit(
+                    o + j0 * so, so, j1 - j0, streaming,
+                    [&](O *w, int64_t ws, int64_t j, int64_t count) {
+                        Rw::diff(f0 + (j + 2) * si, f0 + j * si, si, w, ws, count, interior);
+                    },
+                    [&](O *w, int64_t j, int64_t count) {
+                        return si == 1 ? Dr::diff(f0 + j + 2, f0 + j, w, count, interior) : 0;
+                    });
+            else
+                emit(
+                    o + j0 * so, so, j1 - j0, streaming,
+                    [&](O *w, int64_t ws, int64_t j, int64_t count) {
+                        Rw::sum3_table(f0 + j * si, si, w, ws, count, a + j0 + j, b + j0 + j, c + j0 + j);
+                    },
+                    [&](O *w, int64_t j, int64_t count) {
+                        return si == 1 ? Dr::sum3_table(f0 + j, w, count, a + j0 + j, b + j0 + j, c + j0 + j)
+                                       : 0;
+                    });
+        }
+        if (c1 == n) {
+            O *last = o + (n - 1) * so;
+            if (edge_order == 1)
+                Rw::diff(f + (n - 1) * si, f + (n - 2) * si, si, last, so, 1, right1);
+            else
+                Rw::sum3(f + (n - 3) * si, f + (n - 2) * si, f + (n - 1) * si, si, last, so, 1,
+                         right2[0], right2[1], right2[2]);
+        }
     }
 };
 
-// A dim other than the axis: extent and strides in the input and the output.
+// Both arithmetic types of an axis (uniform spacing: the input's precision; coordinates:
+// double), the one in use chosen by `uniform`.
+template <class T, class O> struct Kernels {
+    using Nat = AxisKernel<T, O, typename Natural<T>::type>;
+    using Wid = AxisKernel<T, O, typename Wide<T>::type>;
+    Nat nat;
+    Wid wide;
+    bool uniform = true;
+
+    void init(const Stencil &s, int order) {
+        uniform = s.uniform;
+        if (uniform)
+            nat.init(s, order);
+        else
+            wide.init(s, order);
+    }
+    void outer(const T *f, int64_t sa, int64_t si, O *o, int64_t so, int64_t m, int64_t i,
+               bool streaming) const {
+        if (uniform)
+            nat.outer(f, sa, si, o, so, m, i, streaming);
+        else
+            wide.outer(f, sa, si, o, so, m, i, streaming);
+    }
+    void inner(const T *f, int64_t si, O *o, int64_t so, int64_t c0, int64_t c1,
+               bool streaming) const {
+        if (uniform)
+            nat.inner(f, si, o, so, c0, c1, streaming);
+        else
+            wide.inner(f, si, o, so, c0, c1, streaming);
+    }
+};
+
+// ------------------------------------------------------------------------ the fused pass
+// A dim of the iteration: extent, input stride, the output that differentiates it (or
+// -1) and every output's stride.
+struct Dim {
+    int64_t n, si;
+    int out;
+    int64_t so[NG_MAX_NDIM];
+};
+
+struct Layout {
+    int r = 0;          // dims, outermost first; d[r-1] is the row dim
+    Dim d[NG_MAX_NDIM];
+};
+
+// Orders the dims by input stride and merges what can be merged.
+void make_layout(const Request &rq, Layout &L) {
+    int out_of[NG_MAX_NDIM];
+    std::fill(out_of, out_of + rq.ndim, -1);
+    for (int i = 0; i < rq.k; ++i)
+        out_of[rq.axes[i].dim] = i;
+    Dim dims[NG_MAX_NDIM];
+    int m = 0;
+    for (int j = 0; j < rq.ndim; ++j) {
+        if (rq.shape[j] == 1 && out_of[j] < 0)
+            continue;
+        Dim &d = dims[m++];
+        d.n = rq.shape[j], d.si = rq.in_strides[j], d.out = out_of[j];
+        for (int i = 0; i < rq.k; ++i)
+            d.so[i] = rq.out_strides[i][j];
+    }
+    // Outermost first: the largest input strides; zero strides (a broadcast input) outside.
+    auto key = [](const Dim &d) { return d.si == 0 ? INT64_MAX : std::abs(d.si); };
+    std::stable_sort(dims, dims + m, [&](const Dim &x, const Dim &y) { return key(x) > key(y); });
+    // Merge an undifferentiated dim into the undifferentiated dim inside it when the input
+    // and every output step across both as one.
+    Dim merged[NG_MAX_NDIM];
+    int nm = 0; // merged[0] is the innermost
+    for (int q = m - 1; q >= 0; --q) {
+        const Dim &o = dims[q];
+        if (nm > 0) {
+            Dim &in = merged[nm - 1];
+            bool can = o.out < 0 && in.out < 0 && o.si == in.si * in.n;
+            for (int i = 0; i < rq.k && can; ++i)
+                can = o.so[i] == in.so[i] * in.n;
+            if (can) {
+                in.n *= o.n;
+                continue;
+            }
+        }
+        merged[nm++] = o;
+    }
+    L.r = nm;
+    for (int q = 0; q < nm; ++q)
+        L.d[q] = merged[nm - 1 - q];
+}
+
+template <class T, class O> struct Fused {
+    const Layout &L;
+    const T *in;
+    int k;
+    O *out[NG_MAX_NDIM];
+    Kernels<T, O> kern[NG_MAX_NDIM];
+    int axis[NG_MAX_NDIM];    // index in L.d of each output's axis
+    bool streaming[NG_MAX_NDIM];
+    int64_t X, Y, W, B;       // row length, extent of the dim outside it, tile sizes
+    int r;
+
+    Fused(const Request &rq, const Layout &layout, const Stencil *stencils)
+        : L(layout), in(static_cast<const T *>(rq.in)), k(rq.k), r(layout.r) {
+        X = L.d[r - 1].n;
+        Y = r >= 2 ? L.d[r - 2].n : 1;
+        const int64_t es = int64_t(std::max(sizeof(T), sizeof(O)));
+        const bool stream = rq.size * int64_t(sizeof(O)) * rq.k >= streaming_min_bytes;
+        for (int i = 0; i < k; ++i) {
+            out[i] = static_cast<O *>(rq.out[i]);
+            kern[i].init(stencils[i], rq.edge_order);
+            for (int q = 0; q < r; ++q)
+                if (L.d[q].out == i)
+                    axis[i] = q;
+            streaming[i] = stream && L.d[r - 1].so[i] == 1;
+        }
+        if (r <= 2) {
+            W = r == 1 ? X : std::min(X, std::max<int64_t>(min_row, segment_bytes_2d / es));
+            B = Y;
+        } else {
+            W = std::min(X, std::max<int64_t>(min_row, segment_bytes_nd / es));
+            B = std::max<int64_t>(2, tile_bytes / (3 * W * es) - 2);
+            const int64_t blocks = (Y + B - 1) / B;
+            B = (Y + blocks - 1) / blocks; // equal blocks
+        }
+    }
+
+    // One row: index `pos[q]` of every dim q < r-1, columns c0 .. c1-1.
+    void row(int64_t fi, const int64_t *fo, const int64_t *pos, int64_t c0, int64_t c1) const {
+        const Dim &rowdim = L.d[r - 1];
+        const int64_t si = rowdim.si;
+        for (int i = 0; i < k; ++i) {
+            const int64_t so = rowdim.so[i];
+            const int q = axis[i];
+            if (q == r - 1)
+                kern[i].inner(in + fi, si, out[i] + fo[i], so, c0, c1, streaming[i]);
+            else
+                kern[i].outer(in + fi + c0 * si, L.d[q].si, si, out[i] + fo[i] + c0 * so, so,
+                              c1 - c0, pos[q], streaming[i]);
+        }
+    }
+
+    // Rows ra .. rb-1 (flat over the dims outside the row dim, in memory order), columns
+    // ca .. cb-1, in tiles.
+    void run(int64_t ra, int64_t rb, int64_t ca, int64_t cb) const {
+        const int ny = r - 2; // the dim of Y, when r >= 2
+        const int64_t sy = r >= 2 ? L.d[ny].si : 0;
+        int64_t pos[NG_MAX_NDIM] = {}, fo[NG_MAX_NDIM];
+        for (int64_t cs = ca; cs < cb; cs += W) {
+            const int64_t ce = std::min(cb, cs + W);
+            for (int64_t ys = 0; ys < Y; ys += B) {
+                const int64_t ye = std::min(Y, ys + B);
+                for (int64_t o = ra / Y; o <= (rb - 1) / Y; ++o) {
+                    const int64_t lo = std::max(ys, ra - o * Y), hi = std::min(ye, rb - o * Y);
+                    if (lo >= hi)
+                        continue;
+                    // The multi-index of o over the dims outside Y (the last one fastest).
+                    int64_t rest = o, fi = 0;
+                    std::fill(fo, fo + k, 0);
+                    for (int q = r - 3; q >= 0; --q) {
+                        const int64_t idx = rest % L.d[q].n;
+                        rest /= L.d[q].n;
+                        pos[q] = idx;
+                        fi += idx * L.d[q].si;
+                        for (int i = 0; i < k; ++i)
+                            fo[i] += idx * L.d[q].so[i];
+                    }
+                    if (r >= 2) {
+                        fi += lo * sy;
+                        for (int i = 0; i < k; ++i)
+                            fo[i] += lo * L.d[ny].so[i];
+                    }
+                    for (int64_t y = lo; y < hi; ++y) {
+                        if (r >= 2)
+                            pos[ny] = y;
+                        row(fi, fo, pos, cs, ce);
+                        fi += sy;
+                        if (r >= 2)
+                            for (int i = 0; i < k; ++i)
+                                fo[i] += L.d[ny].so[i];
+                    }
+                }
+            }
+        }
+    }
+
+    void parallel(int threads) const {
+        const int64_t rows = r >= 2 ? L.d[r - 2].n * outer_count() : 1;
+        // Contiguous row ranges per thread; a single row (1-D) or too few rows split the
+        // columns instead.
+        const bool by_rows = rows >= 2 * int64_t(threads);
+        [[maybe_unused]] const int nt = int(std::min<int64_t>(threads, by_rows ? rows : X));
+        NG_PRAGMA(omp parallel num_threads(nt) if (nt > 1))
+        {
+            int64_t t = 0, team = 1;
+#if defined(_OPENMP)
+            t = omp_get_thread_num(), team = omp_get_num_threads();
+#endif
+            if (by_rows)
+                run(rows * t / team, rows * (t + 1) / team, 0, X);
+            else
+                run(0, rows, X * t / team, X * (t + 1) / team);
+            streaming_fence();
+        }
+    }
+
+    int64_t outer_count() const {
+        int64_t c = 1;
+        for (int q = 0; q < r - 2; ++q)
+            c *= L.d[q].n;
+        return c;
+    }
+};
+
+// ------------------------------------------------------------------------ per axis
+// For rows shorter than min_row: each axis on its own. The other dims are merged where
+// the input and the output are both contiguous across them, then the axis runs either in
+// row mode (another dim is more contiguous than the axis: every position along the axis
+// is a row of elements) or in line mode (each line along the axis is one loop).
 struct Loop {
     int64_t n, si, so;
 };
 
-// The dims other than `axis` with extent > 1, sorted by input stride, merged where both
-// input and output step across them as one. Returns their count.
 int other_loops(const Request &rq, int i, Loop *loops) {
     const int axis = rq.axes[i].dim;
     int m = 0;
@@ -244,18 +805,20 @@ int other_loops(const Request &rq, int i, Loop *loops) {
     return merged;
 }
 
-template <class T, class O, class A>
-void run_axis(const Request &rq, int i, const Stencil &s, int threads) {
+template <class T, class O>
+void per_axis(const Request &rq, int i, const Stencil &s, int threads) {
     const int axis = rq.axes[i].dim;
-    const AxisRun<T, O, A> run(s, rq.in_strides[axis], rq.out_strides[i][axis], rq.edge_order);
+    Kernels<T, O> kern;
+    kern.init(s, rq.edge_order);
+    const int64_t sa = rq.in_strides[axis], soa = rq.out_strides[i][axis];
     const T *in = static_cast<const T *>(rq.in);
     O *out = static_cast<O *>(rq.out[i]);
     Loop loops[NG_MAX_NDIM];
     const int nl = other_loops(rq, i, loops);
     const int64_t n = s.n;
 
-    if (nl > 0 && std::abs(loops[0].si) < std::abs(run.sa)) {
-        // Row mode: rows across loops[0], one per (outer index, position i).
+    if (nl > 0 && std::abs(loops[0].si) < std::abs(sa)) {
+        // Row mode: rows across loops[0], one per (outer index, position along the axis).
         int64_t rows = n;
         for (int j = 1; j < nl; ++j)
             rows *= loops[j].n;
@@ -268,7 +831,9 @@ void run_axis(const Request &rq, int i, const Stencil &s, int threads) {
                 q /= loops[j].n;
                 fi += idx * loops[j].si, fo += idx * loops[j].so;
             }
-            run.position(in + fi, out + fo, loops[0].si, loops[0].so, loops[0].n, r % n);
+            const int64_t p = r % n;
+            kern.outer(in + fi + p * sa, sa, loops[0].si, out + fo + p * soa, loops[0].so,
+                       loops[0].n, p, false);
         }
         return;
     }
@@ -285,41 +850,7 @@ void run_axis(const Request &rq, int i, const Stencil &s, int threads) {
             q /= loops[j].n;
             fi += idx * loops[j].si, fo += idx * loops[j].so;
         }
-        run.line(in + fi, out + fo);
-    }
-}
-
-// The arithmetic type: the input's own precision for uniform spacing (float32 stays
-// float32), double precision for coordinates and for every integer input.
-template <class T> struct Natural { using type = double; };
-template <> struct Natural<float> { using type = float; };
-template <> struct Natural<Complex<float>> { using type = Complex<float>; };
-template <> struct Natural<Complex<double>> { using type = Complex<double>; };
-template <class T> struct Wide { using type = double; };
-template <> struct Wide<Complex<float>> { using type = Complex<double>; };
-template <> struct Wide<Complex<double>> { using type = Complex<double>; };
-
-template <class T, class O> void run_typed(const Request &rq, int i, const Stencil &s, int threads) {
-    if (s.uniform)
-        run_axis<T, O, typename Natural<T>::type>(rq, i, s, threads);
-    else
-        run_axis<T, O, typename Wide<T>::type>(rq, i, s, threads);
-}
-
-void run(const Request &rq, int i, const Stencil &s, int threads) {
-    switch (rq.dtype) {
-    case NG_FLOAT32: return run_typed<float, float>(rq, i, s, threads);
-    case NG_FLOAT64: return run_typed<double, double>(rq, i, s, threads);
-    case NG_COMPLEX64: return run_typed<Complex<float>, Complex<float>>(rq, i, s, threads);
-    case NG_COMPLEX128: return run_typed<Complex<double>, Complex<double>>(rq, i, s, threads);
-    case NG_INT8: return run_typed<int8_t, double>(rq, i, s, threads);
-    case NG_INT16: return run_typed<int16_t, double>(rq, i, s, threads);
-    case NG_INT32: return run_typed<int32_t, double>(rq, i, s, threads);
-    case NG_INT64: return run_typed<int64_t, double>(rq, i, s, threads);
-    case NG_UINT8: return run_typed<uint8_t, double>(rq, i, s, threads);
-    case NG_UINT16: return run_typed<uint16_t, double>(rq, i, s, threads);
-    case NG_UINT32: return run_typed<uint32_t, double>(rq, i, s, threads);
-    case NG_UINT64: return run_typed<uint64_t, double>(rq, i, s, threads);
+        kern.inner(in + fi, sa, out + fo, soa, 0, n, false);
     }
 }
 
@@ -340,13 +871,27 @@ int32_t compute_standard(const Request &rq) {
                 tables[i].resize(size_t(3 * axis.n));
             } catch (const std::bad_alloc &) {
                 return NG_ERR_NO_MEMORY;
+            } catch (const std::length_error &) { // more than a vector can hold
+                return NG_ERR_NO_MEMORY;
             }
             build_table(axis.x, axis.n, rq.edge_order, tables[i].data(), s);
         }
     }
     const int threads = thread_count(rq.threads, rq.size);
-    for (int i = 0; i < rq.k; ++i)
-        run(rq, i, stencils[i], threads);
+    Layout layout;
+    make_layout(rq, layout);
+    const bool fused = layout.r >= 1 && layout.d[layout.r - 1].n >= min_row;
+    with_types(rq.dtype, [&](auto types) {
+        using T = typename decltype(types)::T;
+        using O = typename decltype(types)::O;
+        if (fused) {
+            const Fused<T, O> pass(rq, layout, stencils);
+            pass.parallel(threads);
+        } else {
+            for (int i = 0; i < rq.k; ++i)
+                per_axis<T, O>(rq, i, stencils[i], threads);
+        }
+    });
     return NG_OK;
 }
 
