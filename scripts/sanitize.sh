@@ -53,7 +53,50 @@ configure() {
     meson setup --reconfigure "$dir" "$@"
   else
     meson setup "$dir" "$@"
-  fi && ninja -C "$dir" -j "$jobs"
+  fi
+}
+
+# test_targets DIR SUITE-OR-TEST...: the build targets those tests run or depend on, so
+# that a sanitizer build compiles only what it tests.
+test_targets() {
+  /usr/bin/python3 - "$@" <<'PY'
+import json, os, subprocess, sys
+build = os.path.abspath(sys.argv[1])
+wanted = set(sys.argv[2:])
+intro = lambda what: json.loads(subprocess.check_output(["meson", "introspect", what, build]))
+files = {t["id"]: t["filename"] for t in intro("--targets")}
+out = set()
+for t in intro("--tests"):
+    suites = {s.split(":")[-1] for s in t["suite"]}
+    if t["name"] not in wanted and not suites & wanted:
+        continue
+    paths = [c for c in t["cmd"] if c.startswith(build + os.sep)]
+    for dep in t.get("depends", []):
+        paths += files.get(dep, [])
+    out.update(os.path.relpath(p, build) for p in map(os.path.abspath, paths)
+               if p.startswith(build + os.sep))
+print("\n".join(sorted(out)))
+PY
+}
+
+# build DIR SUITE-OR-TEST... [-- TARGET...]: builds what those tests need.
+build() {
+  local dir=$1
+  shift
+  local wanted=() extra=()
+  while [ $# -gt 0 ] && [ "$1" != "--" ]; do wanted+=("$1"); shift; done
+  [ $# -gt 0 ] && shift && extra=("$@")
+  local targets
+  mapfile -t targets < <(test_targets "$dir" "${wanted[@]}")
+  [ ${#targets[@]} -gt 0 ] || { echo "no tests named ${wanted[*]} in $dir"; return 1; }
+  ninja -C "$dir" -j "$jobs" "${targets[@]}" "${extra[@]}"
+}
+
+# setup_and_build DIR "SUITE-OR-TEST..." [EXTRA TARGETS] -- OPTION...
+setup_and_build() {
+  local dir=$1 wanted=$2 extra=$3
+  shift 4
+  configure "$dir" "$@" && build "$dir" $wanted -- $extra
 }
 
 # with_clang COMMAND...: runs a command (or function) with clang as the C and C++ compiler.
@@ -68,25 +111,39 @@ common=(-Dwerror=true -Dr=disabled -Dcli=disabled)
 # Fewer rounds of the concurrency test where every access is slowed down.
 slow_rounds=6
 
+# The Python suite against the ASan build. /usr/bin/python3 is not instrumented: the
+# ASan runtime is preloaded, with libstdc++ (its __cxa_throw interceptor needs the real
+# one at start-up: torch throws C++ exceptions); leak checking is off (the interpreter
+# keeps its memory until exit). Reports go to files, since pytest captures stderr.
+python_under_asan() {
+  local dir=$1 rc=0
+  rm -f "$dir"/sanitizer-python.*
+  env LD_PRELOAD="$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libstdc++.so)" \
+    ASAN_OPTIONS="${ASAN_OPTIONS/detect_leaks=1/detect_leaks=0}:log_path=$dir/sanitizer-python" \
+    UBSAN_OPTIONS="$UBSAN_OPTIONS:log_path=$dir/sanitizer-python" \
+    meson test -C "$dir" --no-rebuild --print-errorlogs --suite python || rc=$?
+  if compgen -G "$dir/sanitizer-python.*" >/dev/null; then
+    cat "$dir"/sanitizer-python.*
+    [ $rc -ne 0 ] || rc=1
+  fi
+  return $rc
+}
+
 step_asan() {
   local dir=$base-asan
   mkdir -p "$dir"
   run "asan: build" "$dir/sanitize-build.log" \
-    configure "$dir" "${common[@]}" -Dbuildtype=debugoptimized -Db_sanitize=address,undefined \
+    setup_and_build "$dir" "c reliability fortran python" "" -- "${common[@]}" -Dbuildtype=debugoptimized -Db_sanitize=address,undefined \
       -Db_lundef=false -Dopenmp=enabled -Dfortran=auto -Dpython=auto \
       "-Dc_args=-fno-omit-frame-pointer -fno-sanitize-recover=all" \
       "-Dcpp_args=-fno-omit-frame-pointer -fno-sanitize-recover=all" \
       "-Dfortran_args=-fno-omit-frame-pointer" || return
   run "asan: c, reliability, fortran" "$dir/sanitize-test.log" \
     meson test -C "$dir" --no-rebuild --print-errorlogs --suite c --suite reliability --suite fortran
-  # Python: /usr/bin/python3 is not instrumented, so the ASan runtime must be loaded
-  # first (LD_PRELOAD); leak checking is off there (the interpreter keeps its memory).
-  if meson test -C "$dir" --list 2>/dev/null | grep -q '^numgrad:python'; then
-    local asan_rt
-    asan_rt=$(gcc -print-file-name=libasan.so)
-    run "asan: python (LD_PRELOAD)" "$dir/sanitize-python.log" \
-      env LD_PRELOAD="$asan_rt" ASAN_OPTIONS="${ASAN_OPTIONS/detect_leaks=1/detect_leaks=0}" \
-      meson test -C "$dir" --no-rebuild --print-errorlogs --suite python
+  local listed
+  listed=$(meson test -C "$dir" --no-rebuild --list 2>/dev/null)
+  if grep -q '^numgrad:python ' <<<"$listed"; then
+    run "asan: python (LD_PRELOAD)" "$dir/sanitize-python.log" python_under_asan "$dir"
   else
     summary+=("$(printf '  %-28s skipped (no python suite in %s)' "asan: python" "$dir")")
   fi
@@ -96,7 +153,7 @@ step_valgrind() {
   local dir=$base-valgrind
   mkdir -p "$dir"
   run "valgrind: build" "$dir/sanitize-build.log" \
-    configure "$dir" "${common[@]}" -Dbuildtype=debugoptimized -Dopenmp=enabled \
+    setup_and_build "$dir" "c reliability" "" -- "${common[@]}" -Dbuildtype=debugoptimized -Dopenmp=enabled \
       -Dfortran=disabled -Dpython=disabled || return
   local wrapper="valgrind -q --error-exitcode=1 --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect"
   run "valgrind: c, reliability" "$dir/sanitize-test.log" \
@@ -115,7 +172,7 @@ step_tsan() {
   local openmp=enabled
   [ -n "$archer" ] || openmp=disabled
   run "tsan: build (openmp $openmp)" "$dir/sanitize-build.log" \
-    with_clang configure "$dir" "${common[@]}" -Dbuildtype=debugoptimized \
+    with_clang setup_and_build "$dir" "threads concurrency" "" -- "${common[@]}" -Dbuildtype=debugoptimized \
       -Db_sanitize=thread -Db_lundef=false -Dopenmp=$openmp -Dfortran=disabled -Dpython=disabled \
       || return
   run "tsan: threads, concurrency" "$dir/sanitize-test.log" \
@@ -128,7 +185,7 @@ step_fuzz() {
   mkdir -p "$dir"
   local flags="-fsanitize=fuzzer-no-link -fno-omit-frame-pointer -fno-sanitize-recover=all"
   run "fuzz: build" "$dir/sanitize-build.log" \
-    with_clang configure "$dir" "${common[@]}" -Dbuildtype=debugoptimized \
+    with_clang setup_and_build "$dir" "c reliability" "tests/reliability/fuzz_gradient" -- "${common[@]}" -Dbuildtype=debugoptimized \
       -Db_sanitize=address,undefined -Db_lundef=false -Dopenmp=enabled -Dfortran=disabled \
       -Dpython=disabled "-Dc_args=$flags" "-Dcpp_args=$flags" || return
   run "fuzz: c, reliability (clang)" "$dir/sanitize-test.log" \

@@ -4,6 +4,10 @@
 #   check-abi.sh symbols LIB ABIDIR
 #       The dynamic symbols LIB defines (nm -D --defined-only) must be exactly
 #       ABIDIR/symbols.txt: the ng_* API, nothing missing, nothing leaked.
+#   check-abi.sh constants HEADER ABIDIR
+#       The values of the NG_* enumerators and numeric macros of HEADER (status, dtype,
+#       spacing and boundary codes, NG_MAX_NDIM) must keep those of ABIDIR/constants.txt:
+#       abidiff cannot see them (the ABI passes them as int32_t). New ones are a note.
 #   check-abi.sh abidiff DEBUGLIB ABIDIR INCLUDEDIR REALLIB
 #       abidiff of ABIDIR/numgrad.abi (the committed baseline) against DEBUGLIB (the
 #       library built with -g), public types only (INCLUDEDIR). An incompatible change
@@ -23,6 +27,13 @@ finish() {
   echo "$passed passed, $failed failed"
   [ "$failed" -eq 0 ]
   exit $?
+}
+
+# NAME VALUE of every enumerator and numeric #define NG_* of the header (not the version).
+constants_of() {
+  sed -n -e 's/^[[:space:]]*\(NG_[A-Z0-9_]*\)[[:space:]]*=[[:space:]]*\(-\{0,1\}[0-9][0-9]*\).*/\1 \2/p' \
+    -e 's/^#define[[:space:]]\{1,\}\(NG_[A-Z0-9_]*\)[[:space:]]\{1,\}\(-\{0,1\}[0-9][0-9]*\)[[:space:]]*$/\1 \2/p' \
+    "$1" | grep -v '^NG_VERSION_' | sort -u
 }
 
 case $mode in
@@ -105,8 +116,32 @@ abidiff)
   fi
   finish
   ;;
+constants)
+  header=$1 abidir=$2
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
+  constants_of "$header" >"$tmp/have"
+  sed 's/#.*//; /^[[:space:]]*$/d' "$abidir/constants.txt" | sort -u >"$tmp/want"
+  # every committed NAME VALUE must still be there; new ones are compatible additions
+  missing=$(comm -23 "$tmp/want" "$tmp/have")
+  awk '{print $1}' "$tmp/want" | sort -u >"$tmp/want_names"
+  awk '{print $1}' "$tmp/have" | sort -u >"$tmp/have_names"
+  added=$(comm -13 "$tmp/want_names" "$tmp/have_names")
+  if [ -n "$missing" ]; then
+    bad "NG_ constants removed or renumbered (committed value first):"
+    for name in $(echo "$missing" | awk '{print $1}'); do
+      echo "  $(grep "^$name " "$tmp/want") -> $(grep "^$name " "$tmp/have" || echo "$name (gone)")"
+    done
+  else
+    ok "the $(wc -l <"$tmp/want") NG_ constants of constants.txt keep their values"
+  fi
+  if [ -n "$added" ]; then
+    ok "NOTE: new constants (compatible; regenerate the baseline): $(echo "$added" | tr '\n' ' ')"
+  fi
+  finish
+  ;;
 *)
-  echo "usage: check-abi.sh symbols LIB ABIDIR | abidiff DEBUGLIB ABIDIR INCLUDEDIR REALLIB" >&2
+  echo "usage: check-abi.sh symbols LIB ABIDIR | abidiff DEBUGLIB ABIDIR INCLUDEDIR REALLIB | constants HEADER ABIDIR" >&2
   exit 2
   ;;
 esac
