@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "arith.hpp"
+#include "dtype.hpp"
 #include "request.hpp"
 #include "threads.hpp"
 
@@ -70,6 +71,7 @@ constexpr int64_t tile_bytes = int64_t(256) << 10;
 // The longest row segment: 2-D rows (three rows in cache) and rows of 3 or more dims.
 constexpr int64_t segment_bytes_2d = int64_t(64) << 10;
 constexpr int64_t segment_bytes_nd = int64_t(8) << 10;
+constexpr int64_t segment_1d = 1024; // elements
 // The staging buffer of streaming stores (per call, on the stack).
 constexpr int64_t staging_bytes = 4096;
 
@@ -410,40 +412,64 @@ void streaming_fence() {
 }
 
 // ------------------------------------------------------------------------ one axis
-// The coefficients of one axis: uniform spacing, or a table built from coordinates.
+// The coefficients of one axis: uniform spacing, or weights from coordinates.
 struct Stencil {
     bool uniform;
     double h;
     int64_t n;
-    // Non-uniform: a, b, c hold the interior weights at 1..n-2 and the edge_order 2
-    // weights at 0 and n-1; dx_left and dx_right divide the edge_order 1 differences.
+    // Non-uniform: x the coordinates; a, b, c the interior weights at 1..n-2 (indexed by
+    // position), or null when the kernel computes them block by block (the row axis);
+    // left2 and right2 the edge_order 2 weights; dx_left and dx_right divide the
+    // edge_order 1 differences.
+    const double *x;
     const double *a, *b, *c;
+    double left2[3], right2[3];
     double dx_left, dx_right;
 };
 
-// Builds the non-uniform table into `table` (3n doubles), with numpy's exact expressions.
-void build_table(const double *x, int64_t n, int edge_order, double *table, Stencil &s) {
-    double *a = table, *b = table + n, *c = table + 2 * n;
-    for (int64_t i = 1; i + 1 < n; ++i) {
-        const double dx1 = x[i] - x[i - 1], dx2 = x[i + 1] - x[i];
-        a[i] = -dx2 / (dx1 * (dx1 + dx2));
-        b[i] = (dx2 - dx1) / (dx1 * dx2);
-        c[i] = dx1 / (dx2 * (dx1 + dx2));
+// numpy's interior weights of positions lo .. hi-1 into a, b, c (indexed from lo), with
+// its exact expressions (a vectorised loop: three divisions per position).
+void weights_block(const double *__restrict x, int64_t lo, int64_t hi, double *__restrict a,
+                   double *__restrict b, double *__restrict c) {
+    const int64_t m = hi - lo;
+    const double *xl = x + lo - 1;
+    for (int64_t j = 0; j < m; ++j) {
+        const double dx1 = xl[j + 1] - xl[j], dx2 = xl[j + 2] - xl[j + 1];
+        a[j] = -dx2 / (dx1 * (dx1 + dx2));
+        b[j] = (dx2 - dx1) / (dx1 * dx2);
+        c[j] = dx1 / (dx2 * (dx1 + dx2));
+    }
+}
+
+// The non-uniform stencil of coordinates x; `table` (3n doubles, or null for none)
+// receives the interior weights.
+void make_stencil(const double *x, int64_t n, int edge_order, double *table, Stencil &s) {
+    s.x = x;
+    s.a = s.b = s.c = nullptr;
+    if (table) {
+        double *a = table, *b = table + n, *c = table + 2 * n;
+        weights_block(x, 1, n - 1, a + 1, b + 1, c + 1);
+        s.a = a, s.b = b, s.c = c;
     }
     if (edge_order == 2) {
         double dx1 = x[1] - x[0], dx2 = x[2] - x[1];
-        a[0] = -(2.0 * dx1 + dx2) / (dx1 * (dx1 + dx2));
-        b[0] = (dx1 + dx2) / (dx1 * dx2);
-        c[0] = -dx1 / (dx2 * (dx1 + dx2));
+        s.left2[0] = -(2.0 * dx1 + dx2) / (dx1 * (dx1 + dx2));
+        s.left2[1] = (dx1 + dx2) / (dx1 * dx2);
+        s.left2[2] = -dx1 / (dx2 * (dx1 + dx2));
         dx1 = x[n - 2] - x[n - 3], dx2 = x[n - 1] - x[n - 2];
-        a[n - 1] = dx2 / (dx1 * (dx1 + dx2));
-        b[n - 1] = -(dx2 + dx1) / (dx1 * dx2);
-        c[n - 1] = (2.0 * dx2 + dx1) / (dx2 * (dx1 + dx2));
+        s.right2[0] = dx2 / (dx1 * (dx1 + dx2));
+        s.right2[1] = -(dx2 + dx1) / (dx1 * dx2);
+        s.right2[2] = (2.0 * dx2 + dx1) / (dx2 * (dx1 + dx2));
     }
-    s.a = a, s.b = b, s.c = c;
     s.dx_left = x[1] - x[0];
     s.dx_right = x[n - 1] - x[n - 2];
 }
+
+// Interior weights of a block of positions: w.a[i - base] belongs to position i.
+struct Weights {
+    const double *a, *b, *c;
+    int64_t base;
+};
 
 // The formulas of one axis in arithmetic type A, applied to a row of elements across
 // the axis (outer) or to a segment of a line along it (inner).
@@ -469,10 +495,8 @@ template <class T, class O, class A> struct AxisKernel {
             right2[0] = R(0.5 / h), right2[1] = R(-2.0 / h), right2[2] = R(1.5 / h);
         } else {
             left1 = Divisor<R>(R(s.dx_left)), right1 = Divisor<R>(R(s.dx_right));
-            if (edge_order == 2) {
-                left2[0] = R(a[0]), left2[1] = R(b[0]), left2[2] = R(c[0]);
-                right2[0] = R(a[n - 1]), right2[1] = R(b[n - 1]), right2[2] = R(c[n - 1]);
-            }
+            for (int e = 0; e < 3; ++e)
+                left2[e] = R(s.left2[e]), right2[e] = R(s.right2[e]);
         }
     }
 
@@ -522,9 +546,10 @@ template <class T, class O, class A> struct AxisKernel {
     }
 
     // Positions c0 .. c1-1 of a line along the axis: f and o address position 0, si and
-    // so are the strides along the axis.
-    void inner(const T *f, int64_t si, O *o, int64_t so, int64_t c0, int64_t c1,
-               bool streaming) const {
+    // so are the strides along the axis. Non-uniform: the interior weights come from `blk`
+    // (covering c0 .. c1-1), or from the table when blk is null.
+    void inner(const T *f, int64_t si, O *o, int64_t so, int64_t c0, int64_t c1, bool streaming,
+               const Weights *blk = nullptr) const {
         if (c0 == 0) {
             if (edge_order == 1)
                 Rw::diff(f + si, f, si, o, so, 1, left1);
@@ -543,16 +568,19 @@ template <class T, class O, class A> struct AxisKernel {
                     [&](O *w, int64_t j, int64_t count) {
                         return si == 1 ? Dr::diff(f0 + j + 2, f0 + j, w, count, interior) : 0;
                     });
-            else
+            else {
+                const double *ta = blk ? blk->a + (j0 - blk->base) : a + j0;
+                const double *tb = blk ? blk->b + (j0 - blk->base) : b + j0;
+                const double *tc = blk ? blk->c + (j0 - blk->base) : c + j0;
                 emit(
                     o + j0 * so, so, j1 - j0, streaming,
                     [&](O *w, int64_t ws, int64_t j, int64_t count) {
-                        Rw::sum3_table(f0 + j * si, si, w, ws, count, a + j0 + j, b + j0 + j, c + j0 + j);
+                        Rw::sum3_table(f0 + j * si, si, w, ws, count, ta + j, tb + j, tc + j);
                     },
                     [&](O *w, int64_t j, int64_t count) {
-                        return si == 1 ? Dr::sum3_table(f0 + j, w, count, a + j0 + j, b + j0 + j, c + j0 + j)
-                                       : 0;
+                        return si == 1 ? Dr::sum3_table(f0 + j, w, count, ta + j, tb + j, tc + j) : 0;
                     });
+            }
         }
         if (c1 == n) {
             O *last = o + (n - 1) * so;
@@ -588,12 +616,12 @@ template <class T, class O> struct Kernels {
         else
             wide.outer(f, sa, si, o, so, m, i, streaming);
     }
-    void inner(const T *f, int64_t si, O *o, int64_t so, int64_t c0, int64_t c1,
-               bool streaming) const {
+    void inner(const T *f, int64_t si, O *o, int64_t so, int64_t c0, int64_t c1, bool streaming,
+               const Weights *blk = nullptr) const {
         if (uniform)
             nat.inner(f, si, o, so, c0, c1, streaming);
         else
-            wide.inner(f, si, o, so, c0, c1, streaming);
+            wide.inner(f, si, o, so, c0, c1, streaming, blk);
     }
 };
 
@@ -653,6 +681,26 @@ void make_layout(const Request &rq, Layout &L) {
         L.d[q] = merged[nm - 1 - q];
 }
 
+// Tile sizes: W columns per row segment, B rows of the dim outside the row dim per tile.
+void tile_sizes(const Layout &L, int64_t es, int64_t &W, int64_t &B) {
+    const int r = L.r;
+    const int64_t X = L.d[r - 1].n, Y = r >= 2 ? L.d[r - 2].n : 1;
+    if (r == 1) { // one row: segments only bound the weights scratch (L1-sized)
+        W = std::min<int64_t>(X, segment_1d);
+        B = 1;
+        return;
+    }
+    if (r == 2) {
+        W = std::min(X, std::max<int64_t>(min_row, segment_bytes_2d / es));
+        B = Y;
+        return;
+    }
+    W = std::min(X, std::max<int64_t>(min_row, segment_bytes_nd / es));
+    B = std::max<int64_t>(2, tile_bytes / (3 * W * es) - 2);
+    const int64_t blocks = (Y + B - 1) / B;
+    B = (Y + blocks - 1) / blocks; // equal blocks
+}
+
 template <class T, class O> struct Fused {
     const Layout &L;
     const T *in;
@@ -661,14 +709,21 @@ template <class T, class O> struct Fused {
     Kernels<T, O> kern[NG_MAX_NDIM];
     int axis[NG_MAX_NDIM];    // index in L.d of each output's axis
     bool streaming[NG_MAX_NDIM];
-    int64_t X, Y, W, B;       // row length, extent of the dim outside it, tile sizes
+    int64_t X = 0, Y = 0;     // row length, extent of the dim outside it
+    int64_t W, B;             // tile sizes (tile_sizes)
     int r;
+    // The output along the row dim when its weights are computed per column block (-1:
+    // none), its coordinates, and 3*W doubles of scratch per thread for them.
+    int blocked = -1;
+    const double *x = nullptr;
+    double *scratch = nullptr;
 
-    Fused(const Request &rq, const Layout &layout, const Stencil *stencils)
-        : L(layout), in(static_cast<const T *>(rq.in)), k(rq.k), r(layout.r) {
+    Fused(const Request &rq, const Layout &layout, const Stencil *stencils, int64_t width,
+          int64_t block, double *weights)
+        : L(layout), in(static_cast<const T *>(rq.in)), k(rq.k), W(width), B(block),
+          r(layout.r), scratch(weights) {
         X = L.d[r - 1].n;
         Y = r >= 2 ? L.d[r - 2].n : 1;
-        const int64_t es = int64_t(std::max(sizeof(T), sizeof(O)));
         const bool stream = rq.size * int64_t(sizeof(O)) * rq.k >= streaming_min_bytes;
         for (int i = 0; i < k; ++i) {
             out[i] = static_cast<O *>(rq.out[i]);
@@ -677,41 +732,44 @@ template <class T, class O> struct Fused {
                 if (L.d[q].out == i)
                     axis[i] = q;
             streaming[i] = stream && L.d[r - 1].so[i] == 1;
-        }
-        if (r <= 2) {
-            W = r == 1 ? X : std::min(X, std::max<int64_t>(min_row, segment_bytes_2d / es));
-            B = Y;
-        } else {
-            W = std::min(X, std::max<int64_t>(min_row, segment_bytes_nd / es));
-            B = std::max<int64_t>(2, tile_bytes / (3 * W * es) - 2);
-            const int64_t blocks = (Y + B - 1) / B;
-            B = (Y + blocks - 1) / blocks; // equal blocks
+            if (!stencils[i].uniform && !stencils[i].a)
+                blocked = i, x = stencils[i].x;
         }
     }
 
     // One row: index `pos[q]` of every dim q < r-1, columns c0 .. c1-1.
-    void row(int64_t fi, const int64_t *fo, const int64_t *pos, int64_t c0, int64_t c1) const {
+    void row(int64_t fi, const int64_t *fo, const int64_t *pos, int64_t c0, int64_t c1,
+             const Weights *blk) const {
         const Dim &rowdim = L.d[r - 1];
         const int64_t si = rowdim.si;
         for (int i = 0; i < k; ++i) {
             const int64_t so = rowdim.so[i];
             const int q = axis[i];
             if (q == r - 1)
-                kern[i].inner(in + fi, si, out[i] + fo[i], so, c0, c1, streaming[i]);
+                kern[i].inner(in + fi, si, out[i] + fo[i], so, c0, c1, streaming[i], blk);
             else
                 kern[i].outer(in + fi + c0 * si, L.d[q].si, si, out[i] + fo[i] + c0 * so, so,
                               c1 - c0, pos[q], streaming[i]);
         }
     }
 
-    // Rows ra .. rb-1 (flat over the dims outside the row dim, in memory order), columns
-    // ca .. cb-1, in tiles.
-    void run(int64_t ra, int64_t rb, int64_t ca, int64_t cb) const {
+    // Thread t: rows ra .. rb-1 (flat over the dims outside the row dim, in memory order),
+    // columns ca .. cb-1, in tiles.
+    void run(int64_t t, int64_t ra, int64_t rb, int64_t ca, int64_t cb) const {
         const int ny = r - 2; // the dim of Y, when r >= 2
         const int64_t sy = r >= 2 ? L.d[ny].si : 0;
         int64_t pos[NG_MAX_NDIM] = {}, fo[NG_MAX_NDIM];
+        Weights blk{nullptr, nullptr, nullptr, 0}, *wp = nullptr;
         for (int64_t cs = ca; cs < cb; cs += W) {
             const int64_t ce = std::min(cb, cs + W);
+            if (blocked >= 0) { // the row axis's interior weights for these columns
+                double *a = scratch + t * 3 * W;
+                const int64_t lo = std::max<int64_t>(cs, 1), hi = std::min<int64_t>(ce, X - 1);
+                if (lo < hi)
+                    weights_block(x, lo, hi, a, a + W, a + 2 * W);
+                blk = Weights{a, a + W, a + 2 * W, lo};
+                wp = &blk;
+            }
             for (int64_t ys = 0; ys < Y; ys += B) {
                 const int64_t ye = std::min(Y, ys + B);
                 for (int64_t o = ra / Y; o <= (rb - 1) / Y; ++o) {
@@ -737,7 +795,7 @@ template <class T, class O> struct Fused {
                     for (int64_t y = lo; y < hi; ++y) {
                         if (r >= 2)
                             pos[ny] = y;
-                        row(fi, fo, pos, cs, ce);
+                        row(fi, fo, pos, cs, ce, wp);
                         fi += sy;
                         if (r >= 2)
                             for (int i = 0; i < k; ++i)
@@ -748,29 +806,31 @@ template <class T, class O> struct Fused {
         }
     }
 
+    // Contiguous row ranges per thread; a single row (1-D) or too few rows split the
+    // columns instead.
+    static bool by_rows(int64_t rows, int threads) { return rows >= 2 * int64_t(threads); }
+
     void parallel(int threads) const {
-        const int64_t rows = r >= 2 ? L.d[r - 2].n * outer_count() : 1;
-        // Contiguous row ranges per thread; a single row (1-D) or too few rows split the
-        // columns instead.
-        const bool by_rows = rows >= 2 * int64_t(threads);
-        [[maybe_unused]] const int nt = int(std::min<int64_t>(threads, by_rows ? rows : X));
+        const int64_t rows = row_count(L);
+        const bool split_rows = by_rows(rows, threads);
+        [[maybe_unused]] const int nt = int(std::min<int64_t>(threads, split_rows ? rows : X));
         NG_PRAGMA(omp parallel num_threads(nt) if (nt > 1))
         {
             int64_t t = 0, team = 1;
 #if defined(_OPENMP)
             t = omp_get_thread_num(), team = omp_get_num_threads();
 #endif
-            if (by_rows)
-                run(rows * t / team, rows * (t + 1) / team, 0, X);
+            if (split_rows)
+                run(t, rows * t / team, rows * (t + 1) / team, 0, X);
             else
-                run(0, rows, X * t / team, X * (t + 1) / team);
+                run(t, 0, rows, X * t / team, X * (t + 1) / team);
             streaming_fence();
         }
     }
 
-    int64_t outer_count() const {
+    static int64_t row_count(const Layout &L) {
         int64_t c = 1;
-        for (int q = 0; q < r - 2; ++q)
+        for (int q = 0; q < L.r - 1; ++q)
             c *= L.d[q].n;
         return c;
     }
@@ -859,33 +919,46 @@ void per_axis(const Request &rq, int i, const Stencil &s, int threads) {
 int32_t compute_standard(const Request &rq) {
     if (rq.size == 0 || rq.k == 0)
         return NG_OK;
-    // All coefficient tables first: an allocation failure must precede every write.
-    Stencil stencils[NG_MAX_NDIM];
-    std::vector<double> tables[NG_MAX_NDIM];
-    for (int i = 0; i < rq.k; ++i) {
-        const Axis &axis = rq.axes[i];
-        Stencil &s = stencils[i];
-        s = Stencil{axis.uniform, axis.h, axis.n, nullptr, nullptr, nullptr, 0.0, 0.0};
-        if (!axis.uniform) {
-            try {
-                tables[i].resize(size_t(3 * axis.n));
-            } catch (const std::bad_alloc &) {
-                return NG_ERR_NO_MEMORY;
-            } catch (const std::length_error &) { // more than a vector can hold
-                return NG_ERR_NO_MEMORY;
-            }
-            build_table(axis.x, axis.n, rq.edge_order, tables[i].data(), s);
-        }
-    }
     const int threads = thread_count(rq.threads, rq.size);
     Layout layout;
     make_layout(rq, layout);
-    const bool fused = layout.r >= 1 && layout.d[layout.r - 1].n >= min_row;
+    const int r = layout.r;
+    const bool fused = r >= 1 && layout.d[r - 1].n >= min_row;
+    // The fused pass computes the weights of a non-uniform row axis per column block (a
+    // whole table would be 3 doubles per sample of a possibly huge row); every other
+    // non-uniform axis gets its table. All memory first: a failure precedes every write.
+    const int row_axis = fused ? layout.d[r - 1].out : -1;
+    int64_t W = 0, B = 0;
+    if (fused)
+        tile_sizes(layout, std::max(dtype_info(rq.dtype)->size, dtype_info(rq.out_dtype)->size), W, B);
+    Stencil stencils[NG_MAX_NDIM];
+    std::vector<double> tables[NG_MAX_NDIM], scratch;
+    try {
+        for (int i = 0; i < rq.k; ++i) {
+            const Axis &axis = rq.axes[i];
+            Stencil &s = stencils[i];
+            s = Stencil{axis.uniform, axis.h, axis.n, nullptr, nullptr, nullptr, nullptr,
+                        {0, 0, 0}, {0, 0, 0}, 0.0, 0.0};
+            if (axis.uniform)
+                continue;
+            if (i == row_axis) {
+                scratch.resize(size_t(threads) * 3 * size_t(W));
+                make_stencil(axis.x, axis.n, rq.edge_order, nullptr, s);
+            } else {
+                tables[i].resize(size_t(3 * axis.n));
+                make_stencil(axis.x, axis.n, rq.edge_order, tables[i].data(), s);
+            }
+        }
+    } catch (const std::bad_alloc &) {
+        return NG_ERR_NO_MEMORY;
+    } catch (const std::length_error &) { // more than a vector can hold
+        return NG_ERR_NO_MEMORY;
+    }
     with_types(rq.dtype, [&](auto types) {
         using T = typename decltype(types)::T;
         using O = typename decltype(types)::O;
         if (fused) {
-            const Fused<T, O> pass(rq, layout, stencils);
+            const Fused<T, O> pass(rq, layout, stencils, W, B, scratch.data());
             pass.parallel(threads);
         } else {
             for (int i = 0; i < rq.k; ++i)
