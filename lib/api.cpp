@@ -1,6 +1,7 @@
 // The extern "C" entry points. No C++ exception crosses this boundary.
 #include <exception>
 #include <new>
+#include <stdexcept>
 
 #include "dtype.hpp"
 #include "error.hpp"
@@ -23,6 +24,8 @@ NG_API int32_t ng_gradient(const ng_array *input, const ng_options *options, ng_
         return NG_OK;
     } catch (const std::bad_alloc &) {
         return ng::fail(NG_ERR_NO_MEMORY, "out of memory");
+    } catch (const std::length_error &) { // a table longer than std::vector can hold
+        return ng::fail(NG_ERR_NO_MEMORY, "out of memory: a coefficient table is too long");
     } catch (const std::exception &e) {
         return ng::fail(NG_ERR_INTERNAL, "internal error: %s", e.what());
     } catch (...) {

@@ -105,6 +105,9 @@ void plan_axis(const Request &rq, const Axis &a, Plan &p) {
     p.half = half;
     p.left = a.lower == NG_BOUNDARY_EDGE ? (acc == 2 ? 1 : half) : 0;
     p.right = a.upper == NG_BOUNDARY_EDGE ? (acc == 2 ? 1 : half) : 0;
+    const int width = acc + 1;
+    if (!a.uniform) // allocate before reading: a failure must precede any other work
+        p.table.resize(size_t(p.m) * size_t(width));
     const Coords X{a};
     const double h = a.h;
     double nodes[max_taps], w[max_taps];
@@ -156,8 +159,6 @@ void plan_axis(const Request &rq, const Axis &a, Plan &p) {
         }
         return;
     }
-    const int width = acc + 1;
-    p.table.resize(size_t(p.m * width));
     for (int64_t i = p.left; i < p.m - p.right; ++i) {
         const int64_t j = i + p.lo;
         double *row = &p.table[size_t(i * width)];

@@ -8,10 +8,12 @@
 
 namespace ng {
 
+#ifdef _OPENMP
 namespace {
 // Below this many element updates, starting a thread team costs more than it saves.
 constexpr int64_t min_parallel_work = int64_t(1) << 16;
 } // namespace
+#endif
 
 int thread_count(int requested, int64_t work) {
 #ifdef _OPENMP

@@ -49,9 +49,9 @@ int32_t measure(const ng_array &a, const int64_t *shape, int ndim, int64_t items
                         name, j, ll(layout.strides[j]), ll(shape[j]));
     }
     const uintptr_t base = reinterpret_cast<uintptr_t>(a.data);
-    if (base < uintptr_t(-lo) || base > UINTPTR_MAX - uintptr_t(hi))
+    if (base < -uintptr_t(lo) || base > UINTPTR_MAX - uintptr_t(hi)) // lo <= 0; may be INT64_MIN
         return fail(NG_ERR_OVERFLOW, "%s: its strides reach outside the address space", name);
-    layout.lo = base - uintptr_t(-lo);
+    layout.lo = base + uintptr_t(lo);
     layout.hi = base + uintptr_t(hi);
     return NG_OK;
 }
