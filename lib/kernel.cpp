@@ -30,6 +30,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <new>
 #include <stdexcept>
 #include <type_traits>
@@ -367,22 +368,46 @@ template <> struct Direct<float, float, double> {
 };
 #endif
 
+#if NG_STREAMING_STORES
+// Non-temporal stores of whole elements, 4 bytes at a time (movnti): for the ends of a row
+// that 16-byte vectors do not cover. An ordinary store there would pull the line into the
+// cache while write-combining buffers hold the rest of it: a partial-line flush and a
+// read for ownership on every row (measured: twice the time of a row-axis gradient whose
+// rows start on a cache line).
+template <class O> void stream_elements(O *dst, const O *src, int64_t count) {
+    static_assert(sizeof(O) % 4 == 0, "elements are whole 4-byte words");
+    const char *from = reinterpret_cast<const char *>(src);
+    char *to = reinterpret_cast<char *>(dst);
+    for (size_t b = 0; b < size_t(count) * sizeof(O); b += 4) {
+        int word;
+        std::memcpy(&word, from + b, 4);
+        _mm_stream_si32(reinterpret_cast<int *>(to + b), word);
+    }
+}
+#endif
+
 // Writes m elements at o (stride so). fill(w, ws, j, count) computes the elements
 // j .. j+count-1 into w (stride ws); direct(w, j, count) streams them straight to w
-// (16-byte aligned) and returns how many it wrote. With `streaming` and a unit stride, the
-// elements reach memory with non-temporal stores: through `direct`, the rest through a
-// staging buffer in L1.
+// (16-byte aligned) and returns how many it wrote. With `streaming` and a unit stride, every
+// element reaches memory with non-temporal stores: through `direct`, the rest through a
+// staging buffer in L1 (16-byte vectors, and 4-byte words where vectors do not fit).
 template <class O, class F, class D>
 void emit(O *o, int64_t so, int64_t m, bool streaming, F &&fill, D &&direct) {
 #if NG_STREAMING_STORES
-    const int64_t head = int64_t(-reinterpret_cast<uintptr_t>(o) % 16); // bytes to alignment
-    if (streaming && so == 1 && m * int64_t(sizeof(O)) >= 64 && head % int64_t(sizeof(O)) == 0) {
-        int64_t j = head / int64_t(sizeof(O));
-        if (j > 0)
-            fill(o, 1, 0, j);
-        j += direct(o + j, j, m - j);
+    if (streaming && so == 1) {
         constexpr int64_t chunk = staging_bytes / int64_t(sizeof(O));
         alignas(64) O buffer[chunk];
+        // The elements before the first 16-byte boundary (all of them if there is none).
+        const int64_t head_bytes = int64_t(-reinterpret_cast<uintptr_t>(o) % 16);
+        int64_t j = head_bytes % int64_t(sizeof(O)) == 0 ? head_bytes / int64_t(sizeof(O)) : m;
+        j = std::min(j, m);
+        for (int64_t h = 0; h < j; h += chunk) {
+            const int64_t count = std::min(chunk, j - h);
+            fill(buffer, 1, h, count);
+            stream_elements(o + h, buffer, count);
+        }
+        if (j < m)
+            j += direct(o + j, j, m - j);
         while (j < m) {
             const int64_t count = std::min(chunk, m - j);
             fill(buffer, 1, j, count);
@@ -391,8 +416,8 @@ void emit(O *o, int64_t so, int64_t m, bool streaming, F &&fill, D &&direct) {
             __m128i *dst = reinterpret_cast<__m128i *>(o + j);
             for (int64_t v = 0; v < vectors; ++v)
                 _mm_stream_si128(dst + v, _mm_load_si128(src + v));
-            for (int64_t e = vectors * 16 / int64_t(sizeof(O)); e < count; ++e)
-                o[j + e] = buffer[e];
+            const int64_t done = vectors * 16 / int64_t(sizeof(O));
+            stream_elements(o + j + done, buffer + done, count - done);
             j += count;
         }
         return;
@@ -402,6 +427,11 @@ void emit(O *o, int64_t so, int64_t m, bool streaming, F &&fill, D &&direct) {
     (void)direct;
 #endif
     fill(o, so, 0, m);
+}
+
+// emit() for computations without a direct loop.
+template <class O, class F> void emit(O *o, int64_t so, int64_t m, bool streaming, F &&fill) {
+    emit(o, so, m, streaming, fill, [](O *, int64_t, int64_t) { return int64_t(0); });
 }
 
 // Makes the streaming stores of this thread globally visible before it leaves.
@@ -550,12 +580,13 @@ template <class T, class O, class A> struct AxisKernel {
     // (covering c0 .. c1-1), or from the table when blk is null.
     void inner(const T *f, int64_t si, O *o, int64_t so, int64_t c0, int64_t c1, bool streaming,
                const Weights *blk = nullptr) const {
-        if (c0 == 0) {
-            if (edge_order == 1)
-                Rw::diff(f + si, f, si, o, so, 1, left1);
-            else
-                Rw::sum3(f, f + si, f + 2 * si, si, o, so, 1, left2[0], left2[1], left2[2]);
-        }
+        if (c0 == 0)
+            emit(o, so, 1, streaming, [&](O *w, int64_t ws, int64_t, int64_t) {
+                if (edge_order == 1)
+                    Rw::diff(f + si, f, si, w, ws, 1, left1);
+                else
+                    Rw::sum3(f, f + si, f + 2 * si, si, w, ws, 1, left2[0], left2[1], left2[2]);
+            });
         const int64_t j0 = std::max<int64_t>(c0, 1), j1 = std::min<int64_t>(c1, n - 1);
         if (j0 < j1) {
             const T *f0 = f + (j0 - 1) * si;
@@ -582,14 +613,14 @@ template <class T, class O, class A> struct AxisKernel {
                     });
             }
         }
-        if (c1 == n) {
-            O *last = o + (n - 1) * so;
-            if (edge_order == 1)
-                Rw::diff(f + (n - 1) * si, f + (n - 2) * si, si, last, so, 1, right1);
-            else
-                Rw::sum3(f + (n - 3) * si, f + (n - 2) * si, f + (n - 1) * si, si, last, so, 1,
-                         right2[0], right2[1], right2[2]);
-        }
+        if (c1 == n)
+            emit(o + (n - 1) * so, so, 1, streaming, [&](O *w, int64_t ws, int64_t, int64_t) {
+                if (edge_order == 1)
+                    Rw::diff(f + (n - 1) * si, f + (n - 2) * si, si, w, ws, 1, right1);
+                else
+                    Rw::sum3(f + (n - 3) * si, f + (n - 2) * si, f + (n - 1) * si, si, w, ws, 1,
+                             right2[0], right2[1], right2[2]);
+            });
     }
 };
 
