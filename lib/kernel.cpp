@@ -166,6 +166,19 @@ template <class T, class O, class A> struct Rows {
             w[j] = st(Ar::add(Ar::add(Ar::scale(R(a[j]), ld(f0[j])), Ar::scale(R(b[j]), ld(f0[j + 1]))),
                               Ar::scale(R(c[j]), ld(f0[j + 2]))));
     }
+
+    // The same with the weights computed on the fly from the coordinates (numpy's
+    // expressions, as in weights_block), x0 addressing the coordinate of f[-1]: for a
+    // single row, where a table would be used once.
+    static void sum3_coords(const T *f0, int64_t si, O *w, int64_t so, int64_t m, const double *x0) {
+        for (int64_t j = 0; j < m; ++j) {
+            const double dx1 = x0[j + 1] - x0[j], dx2 = x0[j + 2] - x0[j + 1];
+            const double a = -dx2 / (dx1 * (dx1 + dx2)), b = (dx2 - dx1) / (dx1 * dx2),
+                         c = dx1 / (dx2 * (dx1 + dx2));
+            w[j * so] = st(Ar::add(Ar::add(Ar::scale(R(a), ld(f0[j * si])), Ar::scale(R(b), ld(f0[(j + 1) * si]))),
+                                   Ar::scale(R(c), ld(f0[(j + 2) * si]))));
+        }
+    }
 };
 
 // Loops that write straight to memory with streaming stores (w 16-byte aligned), for the
@@ -179,7 +192,34 @@ template <class T, class O, class A> struct Direct {
                               const double *) {
         return 0;
     }
+    static int64_t sum3_coords(const T *, O *, int64_t, const double *) { return 0; }
 };
+
+#if NG_STREAMING_STORES
+// How far ahead (elements) the coordinate loops prefetch: their divisions leave too few
+// loads in flight for the hardware prefetcher to hide the memory latency on its own.
+constexpr int64_t prefetch_ahead = 512;
+
+// Prefetches the line `ahead` elements after p (an address computed as an integer: it may
+// lie past the end of the array, which a prefetch tolerates).
+template <class E> void prefetch(const E *p) {
+    _mm_prefetch(reinterpret_cast<const char *>(reinterpret_cast<uintptr_t>(p) +
+                                                prefetch_ahead * sizeof(E)),
+                 _MM_HINT_T0);
+}
+
+// numpy's interior weights of two consecutive positions from x0 = their coordinates less
+// one (the divisions of weights_block, two at a time), applied to f0[0..3].
+inline __m128d coords_term(const double *x0, __m128d f0, __m128d f1, __m128d f2) {
+    const __m128d xm = _mm_loadu_pd(x0), x = _mm_loadu_pd(x0 + 1), xp = _mm_loadu_pd(x0 + 2);
+    const __m128d dx1 = _mm_sub_pd(x, xm), dx2 = _mm_sub_pd(xp, x);
+    const __m128d sum = _mm_add_pd(dx1, dx2);
+    const __m128d a = _mm_div_pd(_mm_xor_pd(dx2, _mm_set1_pd(-0.0)), _mm_mul_pd(dx1, sum));
+    const __m128d b = _mm_div_pd(_mm_sub_pd(dx2, dx1), _mm_mul_pd(dx1, dx2));
+    const __m128d c = _mm_div_pd(dx1, _mm_mul_pd(dx2, sum));
+    return _mm_add_pd(_mm_add_pd(_mm_mul_pd(a, f0), _mm_mul_pd(b, f1)), _mm_mul_pd(c, f2));
+}
+#endif
 
 #if NG_AVX2
 // Weighted sums with streaming stores, 4 doubles per operation. The same IEEE operations
@@ -246,6 +286,16 @@ template <class F> int64_t avx2_first(int64_t m, F &&loop) {
 
 #if NG_STREAMING_STORES
 template <> struct Direct<double, double, double> {
+    static int64_t sum3_coords(const double *f0, double *w, int64_t m, const double *x0) {
+        const int64_t n = m & ~int64_t(1);
+        for (int64_t j = 0; j < n; j += 2) {
+            if (j % 8 == 0)
+                prefetch(x0 + j), prefetch(f0 + j);
+            _mm_stream_pd(w + j, coords_term(x0 + j, _mm_loadu_pd(f0 + j), _mm_loadu_pd(f0 + j + 1),
+                                             _mm_loadu_pd(f0 + j + 2)));
+        }
+        return n;
+    }
     static int64_t diff(const double *p, const double *q, double *w, int64_t m,
                         const Divisor<double> &d) {
         const int64_t n = m & ~int64_t(1);
@@ -294,6 +344,7 @@ template <> struct Direct<double, double, double> {
 };
 
 template <> struct Direct<float, float, float> {
+    static int64_t sum3_coords(const float *, float *, int64_t, const double *) { return 0; }
     static int64_t diff(const float *p, const float *q, float *w, int64_t m, const Divisor<float> &d) {
         const int64_t n = m & ~int64_t(3);
         if (d.by_inverse) {
@@ -325,6 +376,20 @@ template <> struct Direct<float, float, float> {
 
 // float32 samples with coordinates: double arithmetic, rounded once to float32.
 template <> struct Direct<float, float, double> {
+    static int64_t sum3_coords(const float *f0, float *w, int64_t m, const double *x0) {
+        const int64_t n = m & ~int64_t(3);
+        for (int64_t j = 0; j < n; j += 4) {
+            if (j % 16 == 0)
+                prefetch(f0 + j);
+            if (j % 8 == 0)
+                prefetch(x0 + j);
+            const __m128 x0v = _mm_loadu_ps(f0 + j), x1v = _mm_loadu_ps(f0 + j + 1),
+                         x2v = _mm_loadu_ps(f0 + j + 2);
+            _mm_stream_ps(w + j, pack(coords_term(x0 + j, lo(x0v), lo(x1v), lo(x2v)),
+                                      coords_term(x0 + j + 2, hi(x0v), hi(x1v), hi(x2v))));
+        }
+        return n;
+    }
     static int64_t diff(const float *, const float *, float *, int64_t, const Divisor<double> &) {
         return 0; // only the edge_order 1 boundary rows
     }
@@ -510,13 +575,13 @@ template <class T, class O, class A> struct AxisKernel {
     int64_t n = 0;
     int edge_order = 1;
     bool uniform = true;
-    const double *a = nullptr, *b = nullptr, *c = nullptr;
+    const double *a = nullptr, *b = nullptr, *c = nullptr, *x = nullptr;
     Divisor<R> interior, left1, right1;
     R left2[3] = {}, right2[3] = {};
 
     void init(const Stencil &s, int order) {
         n = s.n, edge_order = order, uniform = s.uniform;
-        a = s.a, b = s.b, c = s.c;
+        a = s.a, b = s.b, c = s.c, x = s.x;
         if (uniform) {
             // Coefficients in double, rounded once to R (float32's rule).
             const double h = s.h;
@@ -577,7 +642,8 @@ template <class T, class O, class A> struct AxisKernel {
 
     // Positions c0 .. c1-1 of a line along the axis: f and o address position 0, si and
     // so are the strides along the axis. Non-uniform: the interior weights come from `blk`
-    // (covering c0 .. c1-1), or from the table when blk is null.
+    // (covering c0 .. c1-1), or from the table when blk is null, or from the coordinates
+    // when there is no table either.
     void inner(const T *f, int64_t si, O *o, int64_t so, int64_t c0, int64_t c1, bool streaming,
                const Weights *blk = nullptr) const {
         if (c0 == 0)
@@ -599,7 +665,17 @@ template <class T, class O, class A> struct AxisKernel {
                     [&](O *w, int64_t j, int64_t count) {
                         return si == 1 ? Dr::diff(f0 + j + 2, f0 + j, w, count, interior) : 0;
                     });
-            else {
+            else if (!blk && !a) { // no table: the weights on the fly
+                const double *x0 = x + (j0 - 1);
+                emit(
+                    o + j0 * so, so, j1 - j0, streaming,
+                    [&](O *w, int64_t ws, int64_t j, int64_t count) {
+                        Rw::sum3_coords(f0 + j * si, si, w, ws, count, x0 + j);
+                    },
+                    [&](O *w, int64_t j, int64_t count) {
+                        return si == 1 ? Dr::sum3_coords(f0 + j, w, count, x0 + j) : 0;
+                    });
+            } else {
                 const double *ta = blk ? blk->a + (j0 - blk->base) : a + j0;
                 const double *tb = blk ? blk->b + (j0 - blk->base) : b + j0;
                 const double *tc = blk ? blk->c + (j0 - blk->base) : c + j0;
@@ -763,7 +839,7 @@ template <class T, class O> struct Fused {
                 if (L.d[q].out == i)
                     axis[i] = q;
             streaming[i] = stream && L.d[r - 1].so[i] == 1;
-            if (!stencils[i].uniform && !stencils[i].a)
+            if (!stencils[i].uniform && !stencils[i].a && r >= 2)
                 blocked = i, x = stencils[i].x;
         }
     }
@@ -955,9 +1031,10 @@ int32_t compute_standard(const Request &rq) {
     make_layout(rq, layout);
     const int r = layout.r;
     const bool fused = r >= 1 && layout.d[r - 1].n >= min_row;
-    // The fused pass computes the weights of a non-uniform row axis per column block (a
-    // whole table would be 3 doubles per sample of a possibly huge row); every other
-    // non-uniform axis gets its table. All memory first: a failure precedes every write.
+    // The fused pass computes the weights of a non-uniform row axis per column block, or
+    // on the fly for a single row (a whole table would be 3 doubles per sample of a
+    // possibly huge row); every other non-uniform axis gets its table. All memory first:
+    // a failure precedes every write.
     const int row_axis = fused ? layout.d[r - 1].out : -1;
     int64_t W = 0, B = 0;
     if (fused)
@@ -972,8 +1049,9 @@ int32_t compute_standard(const Request &rq) {
                         {0, 0, 0}, {0, 0, 0}, 0.0, 0.0};
             if (axis.uniform)
                 continue;
-            if (i == row_axis) {
-                scratch.resize(size_t(threads) * 3 * size_t(W));
+            if (i == row_axis) { // several rows: weights per column block; one row: on the fly
+                if (r >= 2)
+                    scratch.resize(size_t(threads) * 3 * size_t(W));
                 make_stencil(axis.x, axis.n, rq.edge_order, nullptr, s);
             } else {
                 tables[i].resize(size_t(3 * axis.n));
