@@ -16,14 +16,22 @@
 //    into column blocks the same way;
 //  - large outputs are written with streaming (non-temporal) stores: they are not read
 //    before being written (no read-for-ownership traffic) and do not evict the input
-//    tile. The hot real cases have SSE2 loops (AVX2 ones, chosen at run time, where
-//    SSE2's float-to-double conversions would bound the loop); the others compute into a
-//    small staging buffer in L1 that is then streamed out;
+//    tile. Every element of a streamed row goes out that way, row ends and boundary
+//    elements included (an ordinary store into a line being write-combined costs a
+//    partial flush and a read per row). The hot real cases have SSE2 loops (AVX2 ones,
+//    chosen at run time, where SSE2's float-to-double conversions would bound the loop);
+//    the others compute into a small staging buffer in L1 that is then streamed out;
+//  - coordinates: outer axes use a table of numpy's weights (3 doubles per sample of the
+//    axis), the row axis computes them per column block, or inside the streaming loop
+//    (with software prefetch) when there is a single row;
 //  - a division by a power of two whose inverse is normal is done as a multiply: the
 //    same correctly rounded result (unit spacing divides by 2.0);
 //  - each thread owns one contiguous range of rows (memory order), so the first-touch
 //    page faults of fresh outputs are spread over the threads, and the result of every
 //    element does not depend on the thread count.
+// Output streams are not staggered against each other: with streaming stores, outputs
+// whose addresses are equal modulo 4 KiB or larger powers of two (stacked outputs,
+// consecutive allocations) measured no slower than offset ones (bench/README-section.md).
 // Rows shorter than min_row take the per-axis path (per_axis), which loops over the
 // other dims more cleverly for such shapes.
 #include <algorithm>

@@ -1,0 +1,77 @@
+#!/usr/bin/python3
+"""Summarises the benchmarks' CSV files against the targets of the performance issue.
+
+    /usr/bin/python3 bench/summarize.py bench/results/c.csv bench/results/python.csv
+
+Prints markdown: the ratio to the streaming loop per group of cases (min / median / max
+over edge orders, input orders and output layouts), Fortran-order time over C-order time,
+the stacked-output ratios, and the Python speed-ups.
+"""
+
+import csv
+import statistics
+import sys
+from collections import defaultdict
+
+
+def main():
+    if len(sys.argv) != 3:
+        raise SystemExit(__doc__)
+    c_rows = list(csv.DictReader(open(sys.argv[1])))
+    py_rows = list(csv.DictReader(open(sys.argv[2])))
+
+    print("Ratio = streaming-loop time / numgrad time, same run, same buffers (> 1: numgrad "
+          "faster). Target: >= 0.85, coordinates >= 0.75.\n")
+    print("| shape | dtype | spacing | threads | min | median | max | target |")
+    print("|---|---|---|---|---|---|---|---|")
+    groups = defaultdict(list)
+    for r in c_rows:
+        groups[(r["shape"], r["dtype"], r["spacing"], r["threads"])].append(float(r["ratio"]))
+    for (shape, dtype, spacing, threads), v in groups.items():
+        target = 0.75 if spacing == "coords" else 0.85
+        print("| %s | %s | %s | %s | %.2f | %.2f | %.2f | %s |"
+              % (shape, dtype, spacing, threads, min(v), statistics.median(v), max(v),
+                 "met" if min(v) >= target else "median met" if statistics.median(v) >= target
+                 else "not met"))
+
+    key = ("shape", "dtype", "spacing", "edge_order", "threads", "outputs")
+    c_order = {tuple(r[k] for k in key): r for r in c_rows if r["order"] == "C"}
+    fc = [float(r["kernel_ms"]) / float(c_order[tuple(r[k] for k in key)]["kernel_ms"])
+          for r in c_rows if r["order"] == "F" and tuple(r[k] for k in key) in c_order]
+    if fc:
+        print("\nFortran-order input time / C-order time (target <= 1.2): min %.2f, median %.2f, "
+              "max %.2f over %d cases" % (min(fc), statistics.median(fc), max(fc), len(fc)))
+
+    st = [float(r["ratio"]) for r in c_rows if r["outputs"] == "stacked" and r["dtype"] == "f64"
+          and r["shape"] in ("256x256x256", "4096x4096")]
+    if st:
+        print("Stacked float64 outputs, 256^3 and 4096^2 (target >= 1.3): min %.2f, median %.2f, "
+              "max %.2f over %d cases" % (min(st), statistics.median(st), max(st), len(st)))
+
+    med = {(r["case"], r["contestant"]): float(r["ms"]) for r in py_rows}
+    cases = []
+    for r in py_rows:
+        if r["case"] not in cases:
+            cases.append(r["case"])
+    print("\n| Python case | vs numpy, fresh (target 3x) | vs numpy, out= (target 5x) | "
+          "vs torch 1t (fresh / out=) | vs torch 2t (fresh / out=) | target vs torch 15x |")
+    print("|---|---|---|---|---|---|")
+    for c in cases:
+        g = lambda name: med.get((c, name))  # noqa: E731
+        if not g("numpy"):
+            continue
+        t1 = "%.1fx / %.1fx" % (g("torch 1t") / g("numgrad 1t"), g("torch 1t") / g("numgrad out= 1t")) \
+            if g("torch 1t") else "-"
+        t2 = "%.1fx / %.1fx" % (g("torch 2t") / g("numgrad"), g("torch 2t") / g("numgrad out=")) \
+            if g("torch 2t") else "-"
+        met = "-"
+        if g("torch 1t") and g("torch 2t"):
+            fresh = min(g("torch 1t") / g("numgrad 1t"), g("torch 2t") / g("numgrad"))
+            out = min(g("torch 1t") / g("numgrad out= 1t"), g("torch 2t") / g("numgrad out="))
+            met = "met" if fresh >= 15 else "out= only" if out >= 15 else "not met"
+        print("| %s | %.1fx | %.1fx | %s | %s | %s |"
+              % (c, g("numpy") / g("numgrad"), g("numpy") / g("numgrad out="), t1, t2, met))
+
+
+if __name__ == "__main__":
+    main()
