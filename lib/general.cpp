@@ -10,12 +10,6 @@
 #include "request.hpp"
 #include "threads.hpp"
 
-#if defined(_OPENMP)
-#define NG_PRAGMA(x) _Pragma(#x)
-#else
-#define NG_PRAGMA(x)
-#endif
-
 namespace ng {
 
 namespace {

@@ -60,9 +60,6 @@
 
 #if defined(_OPENMP)
 #include <omp.h>
-#define NG_PRAGMA(x) _Pragma(#x)
-#else
-#define NG_PRAGMA(x)
 #endif
 
 namespace ng {

@@ -2,6 +2,13 @@
 #pragma once
 #include <cstdint>
 
+// An OpenMP pragma that vanishes without OpenMP (and so never warns as unknown).
+#if defined(_OPENMP)
+#define NG_PRAGMA(x) _Pragma(#x)
+#else
+#define NG_PRAGMA(x)
+#endif
+
 namespace ng {
 
 // The thread count for `work` element updates when the caller asked for `requested`
