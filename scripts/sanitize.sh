@@ -9,9 +9,11 @@
 #             concurrency tests
 #   fuzz      clang, libFuzzer + ASan + UBSan: the C and reliability suites, then the
 #             fuzzer for NUMGRAD_FUZZ_SECONDS (default 60) from the committed corpus
+#   serial    clang without OpenMP (-Dopenmp=disabled): the library must build warning-free
+#             and pass the C, reliability, examples and Python suites serially too
 # Prints one line per step and a summary; exits non-zero when any step fails. Safe to
 # rerun: build dirs are reconfigured in place and only what changed is rebuilt.
-# Usage: scripts/sanitize.sh [STEP...]   (default: all four, in that order)
+# Usage: scripts/sanitize.sh [STEP...]   (default: all five, in that order)
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD
@@ -20,7 +22,7 @@ base=${base%/}
 fuzz_seconds=${NUMGRAD_FUZZ_SECONDS:-60}
 jobs=${NUMGRAD_JOBS:-2}
 steps=("$@")
-[ ${#steps[@]} -eq 0 ] && steps=(asan valgrind tsan fuzz)
+[ ${#steps[@]} -eq 0 ] && steps=(asan valgrind tsan fuzz serial)
 
 summary=()
 failures=0
@@ -202,12 +204,23 @@ step_fuzz() {
   [ -n "$runs" ] && note "fuzz: $runs inputs in ${fuzz_seconds}s"
 }
 
+step_serial() {
+  local dir=$base-serial
+  mkdir -p "$dir"
+  run "serial: build (no OpenMP)" "$dir/sanitize-build.log" \
+    with_clang setup_and_build "$dir" "c reliability examples python" "" -- "${common[@]}" \
+      -Dbuildtype=release -Dopenmp=disabled -Dfortran=disabled -Dpython=auto -Dmpi=disabled || return
+  run "serial: c, reliability, examples, python" "$dir/sanitize-test.log" \
+    meson test -C "$dir" --no-rebuild --print-errorlogs --suite c --suite reliability \
+      --suite examples --suite python
+}
+
 start=$SECONDS
 for s in "${steps[@]}"; do
   case $s in
-  asan | valgrind | tsan | fuzz) "step_$s" ;;
+  asan | valgrind | tsan | fuzz | serial) "step_$s" ;;
   *)
-    note "unknown step $s (asan, valgrind, tsan, fuzz)"
+    note "unknown step $s (asan, valgrind, tsan, fuzz, serial)"
     exit 2
     ;;
   esac
