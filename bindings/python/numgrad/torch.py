@@ -10,6 +10,7 @@ import numpy as np
 import torch
 
 from . import _lib, _options
+from ._numpy import _own_error
 
 __all__ = ["gradient"]
 
@@ -45,13 +46,6 @@ def _error(status, message):
     exc = cls(message)
     exc.status = status
     exc.status_name = _lib.status_name(status)
-    return exc
-
-
-def _own_error(cls, message):
-    exc = cls(message)
-    exc.status = None
-    exc.status_name = None
     return exc
 
 
