@@ -1,8 +1,11 @@
 #include "support.h"
 
 #include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <cmocka.h>
 
 #define POISON 0xA5
 
@@ -173,3 +176,12 @@ double dtype_eps(int32_t dtype) {
 }
 
 int dtype_is_complex(int32_t dtype) { return dtype == NG_COMPLEX64 || dtype == NG_COMPLEX128; }
+
+void assert_refused(const char *name, int32_t status, int32_t want, const char *says) {
+    const char *message = ng_last_error();
+    if (status != want)
+        fail_msg("%s: status %s, want %s (%s)", name, ng_status_string(status),
+                 ng_status_string(want), message);
+    if (!strstr(message, says))
+        fail_msg("%s: message \"%s\" does not say \"%s\"", name, message, says);
+}

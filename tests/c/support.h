@@ -59,6 +59,10 @@ double field_value(const field *f, const int64_t *idx);
 double field_derivative(const field *f, int dim, const int64_t *idx);
 void field_fill(const field *f, tarray *t);
 
+/* Fails the running test unless a refused call returned `want` and ng_last_error()
+ * contains `says`; `name` identifies the case in the failure message. */
+void assert_refused(const char *name, int32_t status, int32_t want, const char *says);
+
 /* Machine epsilon of a dtype's precision (float32: 2^-23, else 2^-52). */
 double dtype_eps(int32_t dtype);
 int dtype_is_complex(int32_t dtype);
