@@ -42,11 +42,25 @@ def main():
         print("\nFortran-order input time / C-order time (target <= 1.2): min %.2f, median %.2f, "
               "max %.2f over %d cases" % (min(fc), statistics.median(fc), max(fc), len(fc)))
 
-    st = [float(r["ratio"]) for r in c_rows if r["outputs"] == "stacked" and r["dtype"] == "f64"
-          and r["shape"] in ("256x256x256", "4096x4096")]
+    stacked = [r for r in c_rows if r["outputs"] == "stacked" and r["dtype"] == "f64"
+               and r["shape"] in ("256x256x256", "4096x4096")]
+    st = [float(r["ratio"]) for r in stacked]
     if st:
         print("Stacked float64 outputs, 256^3 and 4096^2 (target >= 1.3): min %.2f, median %.2f, "
               "max %.2f over %d cases" % (min(st), statistics.median(st), max(st), len(st)))
+    # The 1.3x target assumes the loop loses to aliasing with stacked outputs; the staggered
+    # layout (outputs 32 KiB + 64 B apart) is the unaliased loop of the same case.
+    lkey = ("shape", "dtype", "spacing", "edge_order", "order", "threads")
+    staggered = {tuple(r[k] for k in lkey): r for r in c_rows if r["outputs"] == "staggered"}
+    pairs = [(r, staggered[tuple(r[k] for k in lkey)]) for r in stacked
+             if tuple(r[k] for k in lkey) in staggered]
+    if pairs:
+        pen = [float(a["loop_ms"]) / float(b["loop_ms"]) for a, b in pairs]
+        unal = [float(b["loop_ms"]) / float(a["kernel_ms"]) for a, b in pairs]
+        print("Aliasing: stacked loop time / staggered loop time: min %.2f, median %.2f, max %.2f "
+              "(1.0: no penalty on this machine)" % (min(pen), statistics.median(pen), max(pen)))
+        print("Stacked numgrad against the unaliased (staggered) loop: min %.2f, median %.2f, "
+              "max %.2f" % (min(unal), statistics.median(unal), max(unal)))
 
     med = {(r["case"], r["contestant"]): float(r["ms"]) for r in py_rows}
     cases = []

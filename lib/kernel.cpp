@@ -29,9 +29,11 @@
 //  - each thread owns one contiguous range of rows (memory order), so the first-touch
 //    page faults of fresh outputs are spread over the threads, and the result of every
 //    element does not depend on the thread count.
-// Output streams are not staggered against each other: with streaming stores, outputs
-// whose addresses are equal modulo 4 KiB or larger powers of two (stacked outputs,
-// consecutive allocations) measured no slower than offset ones (bench/README-section.md).
+// Output streams are not staggered in address: each output's row segment is its own loop,
+// so the k streams are written one after the other, not in lockstep, and outputs whose
+// addresses are equal modulo 4 KiB or larger powers of two (stacked outputs, consecutive
+// allocations) measured no slower than outputs 32 KiB apart (bench_gradient's "stacked"
+// and "staggered" layouts, kernel and loop alike).
 // Rows shorter than min_row take the per-axis path (per_axis), which loops over the
 // other dims more cleverly for such shapes.
 #include <algorithm>
