@@ -31,7 +31,7 @@ def main():
 
     sel = [r for r in c_rows if r["threads"] == "2" and r["edge_order"] == "1"]
     labels = ["%s %s %s %s %s" % (r["shape"], r["dtype"], r["spacing"], r["order"],
-                                  "stk" if r["outputs"] == "stacked" else "sep") for r in sel]
+                                  {"stacked": "stk", "staggered": "stg"}.get(r["outputs"], "sep")) for r in sel]
     fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(15, 11), gridspec_kw={"height_ratios": [3, 2]})
     x = range(len(sel))
     w = 0.4
@@ -51,7 +51,7 @@ def main():
             cases.append(r["case"])
     names = []
     for r in py_rows:
-        if r["contestant"] not in names:
+        if r["contestant"] not in names and not r["contestant"].startswith("fresh pages"):
             names.append(r["contestant"])
     loop = {}
     for case in cases:  # the C loop for the same shape and dtype (2 threads, C order, separate)

@@ -68,8 +68,9 @@ def main():
         if r["case"] not in cases:
             cases.append(r["case"])
     print("\n| Python case | vs numpy, fresh (target 3x) | vs numpy, out= (target 5x) | "
-          "vs torch 1t (fresh / out=) | vs torch 2t (fresh / out=) | target vs torch 15x |")
-    print("|---|---|---|---|---|---|")
+          "vs torch 1t (fresh / out=) | vs torch 2t (fresh / out=) | target vs torch 15x | "
+          "fresh-output floor vs torch 1t / 2t |")
+    print("|---|---|---|---|---|---|---|")
     for c in cases:
         g = lambda name: med.get((c, name))  # noqa: E731
         if not g("numpy"):
@@ -83,8 +84,14 @@ def main():
             fresh = min(g("torch 1t") / g("numgrad 1t"), g("torch 2t") / g("numgrad"))
             out = min(g("torch 1t") / g("numgrad out= 1t"), g("torch 2t") / g("numgrad out="))
             met = "met" if fresh >= 15 else "out= only" if out >= 15 else "not met"
-        print("| %s | %.1fx | %.1fx | %s | %s | %s |"
-              % (c, g("numpy") / g("numgrad"), g("numpy") / g("numgrad out="), t1, t2, met))
+        # The best any call returning fresh arrays can do: the kernel into touched memory
+        # plus the OS zeroing the new pages.
+        floor = "-"
+        if g("torch 1t") and g("torch 2t") and g("fresh pages") and g("fresh pages 1t"):
+            floor = "%.1fx / %.1fx" % (g("torch 1t") / (g("numgrad out= 1t") + g("fresh pages 1t")),
+                                       g("torch 2t") / (g("numgrad out=") + g("fresh pages")))
+        print("| %s | %.1fx | %.1fx | %s | %s | %s | %s |"
+              % (c, g("numpy") / g("numgrad"), g("numpy") / g("numgrad out="), t1, t2, met, floor))
 
 
 if __name__ == "__main__":
