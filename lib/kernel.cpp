@@ -64,6 +64,10 @@
 #include <omp.h>
 #endif
 
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
 namespace ng {
 
 namespace {
@@ -554,6 +558,35 @@ template <class O, class F> void emit(O *o, int64_t so, int64_t m, bool streamin
     emit(o, so, m, streaming, fill, [](O *, int64_t, int64_t) { return int64_t(0); });
 }
 
+// Maps the pages of [begin, end) that are not mapped yet, contents unchanged: fresh
+// outputs (np.empty, malloc) get their pages only on first touch, and a page fault inside
+// a run of streaming stores costs about twice what the same fault costs up front (the OS
+// zeroes the page through the cache, then the streaming stores must evict it: measured
+// 45 -> 28 ms for a fresh 1-D float64 gradient of 2^24 on one thread). Each thread maps
+// the span it is about to write, so the OS's zeroing is spread over the threads too.
+// Only when the span's first or last page is not mapped yet: on mapped 4 KiB pages the
+// call would still walk the page tables (3 ms per 384 MiB, 7 % of a 3-D gradient).
+// Linux 5.14 and later; elsewhere, or if a call fails, pages fault as before.
+#if defined(__linux__) && defined(MADV_POPULATE_WRITE)
+bool page_mapped(uintptr_t page_start) {
+    unsigned char in_core = 0;
+    return mincore(reinterpret_cast<void *>(page_start), 1, &in_core) == 0 && (in_core & 1);
+}
+#endif
+
+void populate(const void *begin, const void *end) {
+#if defined(__linux__) && defined(MADV_POPULATE_WRITE)
+    constexpr uintptr_t page = 4096;
+    const uintptr_t lo = reinterpret_cast<uintptr_t>(begin) & ~(page - 1);
+    const uintptr_t hi = reinterpret_cast<uintptr_t>(end);
+    if (hi > lo && (!page_mapped(lo) || !page_mapped((hi - 1) & ~(page - 1))))
+        (void)madvise(reinterpret_cast<void *>(lo), hi - lo, MADV_POPULATE_WRITE);
+#else
+    (void)begin;
+    (void)end;
+#endif
+}
+
 // Makes the streaming stores of this thread globally visible before it leaves.
 void streaming_fence() {
 #if NG_STREAMING_STORES
@@ -982,12 +1015,41 @@ template <class T, class O> struct Fused {
 #if defined(_OPENMP)
             t = omp_get_thread_num(), team = omp_get_num_threads();
 #endif
-            if (split_rows)
-                run(t, rows * t / team, rows * (t + 1) / team, 0, X);
-            else
-                run(t, 0, rows, X * t / team, X * (t + 1) / team);
+            const int64_t ra = split_rows ? rows * t / team : 0;
+            const int64_t rb = split_rows ? rows * (t + 1) / team : rows;
+            const int64_t ca = split_rows ? 0 : X * t / team;
+            const int64_t cb = split_rows ? X : X * (t + 1) / team;
+            if (ra < rb && ca < cb)
+                populate_streamed(ra, rb, ca, cb);
+            run(t, ra, rb, ca, cb);
             streaming_fence();
         }
+    }
+
+    // populate() the span of every streamed output that rows ra .. rb-1, columns ca .. cb-1
+    // write, when that span is contiguous: the output's dims nested in the walk's order
+    // (offsets growing with the row index), as for outputs in the input's layout.
+    void populate_streamed(int64_t ra, int64_t rb, int64_t ca, int64_t cb) const {
+        for (int i = 0; i < k; ++i) {
+            if (!streaming[i])
+                continue;
+            bool nested = true;
+            for (int q = 0; q + 1 < r; ++q)
+                nested = nested && L.d[q].so[i] >= L.d[q + 1].so[i] * L.d[q + 1].n;
+            if (!nested)
+                continue;
+            populate(out[i] + row_offset(i, ra) + ca, out[i] + row_offset(i, rb - 1) + cb);
+        }
+    }
+
+    // The offset in output i of row `row` (flat over the dims outside the row dim).
+    int64_t row_offset(int i, int64_t row) const {
+        int64_t off = 0;
+        for (int q = r - 2; q >= 0; --q) {
+            off += row % L.d[q].n * L.d[q].so[i];
+            row /= L.d[q].n;
+        }
+        return off;
     }
 
     static int64_t row_count(const Layout &L) {

@@ -244,3 +244,27 @@ def test_case_mix():
     assert seen["layout"] == set(LAYOUTS)
     assert seen["ndim"] == set(range(7))
     assert seen["edge"] == {1, 2}
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_large_1d_coordinates_at_every_alignment(dtype):
+    """A 1-D gradient with coordinates whose output is large enough (8 MiB) for the
+    kernel's streaming loops, written at each 8-, 16- and 32-byte alignment and over 1 and
+    2 threads: numpy's bits everywhere (the loops peel elements to reach alignment)."""
+    rng = np.random.default_rng(SEED)
+    n = (9 << 20) // np.dtype(dtype).itemsize + 3
+    f = rng.standard_normal(n).astype(dtype)
+    x = np.cumsum(np.where(rng.random(n) < 0.3, 0.5, rng.uniform(0.01, 2.0, n)))
+    for edge_order in (1, 2):
+        want = reference(f, x, edge_order=edge_order)
+        buf = np.empty(n + 8, dtype=dtype)
+        for offset in range(4):
+            for threads in (1, 2):
+                out = buf[offset:offset + n]
+                out.fill(7)
+                got = numgrad.gradient(f, x, edge_order=edge_order, out=out, threads=threads)
+                assert_same([got], want, "offset %d, %d threads, edge_order %d"
+                            % (offset, threads, edge_order))
+        for threads in (1, 2):  # fresh outputs: pages mapped by the kernel first
+            assert_same([numgrad.gradient(f, x, edge_order=edge_order, threads=threads)], want,
+                        "fresh output, %d threads, edge_order %d" % (threads, edge_order))
