@@ -236,10 +236,9 @@ def main():
                     med[c] / med["numgrad"], med[c] / med["numgrad out="], cpus(),
                     med[c] / (med["numgrad out="] + med["fresh pages"]))
             elif c.startswith("fresh pages"):
-                one = c.endswith("1t")
+                sfx = " 1t" if c.endswith(" 1t") else ""  # the numgrad rows of its thread count
                 ref = "numgrad%s fresh less out=: %.1f ms" % (
-                    " 1t" if one else "", 1e3 * (med["numgrad 1t" if one else "numgrad"]
-                                                 - med["numgrad out= 1t" if one else "numgrad out="]))
+                    sfx, 1e3 * (med["numgrad" + sfx] - med["numgrad out=" + sfx]))
             else:
                 ref = ""
             mem = "?" if memory[c] is None else "%.0f" % memory[c]

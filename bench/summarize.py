@@ -50,10 +50,10 @@ def main():
               "max %.2f over %d cases" % (min(st), statistics.median(st), max(st), len(st)))
     # The 1.3x target assumes the loop loses to aliasing with stacked outputs; the staggered
     # layout (outputs 32 KiB + 64 B apart) is the unaliased loop of the same case.
-    lkey = ("shape", "dtype", "spacing", "edge_order", "order", "threads")
-    staggered = {tuple(r[k] for k in lkey): r for r in c_rows if r["outputs"] == "staggered"}
-    pairs = [(r, staggered[tuple(r[k] for k in lkey)]) for r in stacked
-             if tuple(r[k] for k in lkey) in staggered]
+    def case(r):  # the case less its output layout
+        return tuple(r[k] for k in ("shape", "dtype", "spacing", "edge_order", "order", "threads"))
+    staggered = {case(r): r for r in c_rows if r["outputs"] == "staggered"}
+    pairs = [(r, staggered[case(r)]) for r in stacked if case(r) in staggered]
     if pairs:
         pen = [float(a["loop_ms"]) / float(b["loop_ms"]) for a, b in pairs]
         unal = [float(b["loop_ms"]) / float(a["kernel_ms"]) for a, b in pairs]
