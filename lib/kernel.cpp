@@ -18,9 +18,10 @@
 //    before being written (no read-for-ownership traffic) and do not evict the input
 //    tile. Every element of a streamed row goes out that way, row ends and boundary
 //    elements included (an ordinary store into a line being write-combined costs a
-//    partial flush and a read per row). The hot real cases have SSE2 loops (AVX2 ones,
-//    chosen at run time, where SSE2's float-to-double conversions would bound the loop);
-//    the others compute into a small staging buffer in L1 that is then streamed out;
+//    partial flush and a read per row). The hot real cases have SSE2 loops and, chosen
+//    at run time, AVX2 ones for float64 arithmetic (aligned to 32 bytes by an SSE2 step:
+//    numpy's arrays start 16 bytes into a page); the others compute into a small staging
+//    buffer in L1 that is then streamed out;
 //  - coordinates: outer axes use a table of numpy's weights (3 doubles per sample of the
 //    axis), the row axis computes them per column block, or inside the streaming loop
 //    (with software prefetch) when there is a single row;
@@ -312,89 +313,110 @@ NG_AVX2_FN void sum3_coords_avx2(const float *f0, float *w, int64_t n4, const do
                                                           _mm256_cvtps_pd(_mm_loadu_ps(f0 + j + 2)))));
     }
 }
+NG_AVX2_FN void diff_avx2(const double *p, const double *q, double *w, int64_t n4,
+                          const Divisor<double> &d) {
+    if (d.by_inverse) {
+        const __m256d inv = _mm256_set1_pd(d.inv);
+        for (int64_t j = 0; j < n4; j += 4)
+            _mm256_stream_pd(w + j, _mm256_mul_pd(inv, _mm256_sub_pd(_mm256_loadu_pd(p + j), _mm256_loadu_pd(q + j))));
+    } else {
+        const __m256d div = _mm256_set1_pd(d.d);
+        for (int64_t j = 0; j < n4; j += 4)
+            _mm256_stream_pd(w + j, _mm256_div_pd(_mm256_sub_pd(_mm256_loadu_pd(p + j), _mm256_loadu_pd(q + j)), div));
+    }
+}
 #undef NG_AVX2_FN
 
-// Runs the AVX2 loop over the first m & ~3 elements when the CPU has AVX2: returns the
-// elements written (0: none, use SSE2). 256-bit streaming stores of doubles need 32-byte
-// alignment: the callers check it.
-template <class F> int64_t avx2_first(int64_t m, F &&loop) {
-    if (!have_avx2())
-        return 0;
-    const int64_t n4 = m & ~int64_t(3);
-    if (n4 > 0)
-        loop(n4);
-    return n4;
-}
 #endif
 
 #if NG_STREAMING_STORES
+// Streams as much of m elements at w (16-byte aligned) as whole vectors cover: AVX2
+// `quads(j, n4)` over n4 elements from j (a multiple of 4, w + j aligned for 256-bit stores
+// of doubles) when the CPU has AVX2, and SSE2 `step(j)` (16 bytes from j) before and after
+// them, or throughout without AVX2. Returns the elements written.
+template <class O, class S, class Q> int64_t vector_loop(const O *w, int64_t m, S &&step, Q &&quads) {
+    constexpr int64_t per_step = 16 / int64_t(sizeof(O));
+    int64_t j = 0;
+#if NG_AVX2
+    if (have_avx2()) {
+        // Four doubles are 32 bytes (numpy's large arrays start 16 bytes into a page); four
+        // floats are 16.
+        if (reinterpret_cast<uintptr_t>(w) % (4 * sizeof(O)) != 0 && m >= per_step)
+            step(0), j = per_step;
+        const int64_t n4 = (m - j) & ~int64_t(3);
+        if (n4 > 0)
+            quads(j, n4), j += n4;
+    }
+#else
+    (void)quads;
+#endif
+    for (; j + per_step <= m; j += per_step)
+        step(j);
+    return j;
+}
+
+// Without an AVX2 build: no quads.
+#if !NG_AVX2
+#define NG_QUADS(call) [](int64_t, int64_t) {}
+#else
+#define NG_QUADS(call) [&](int64_t j, int64_t n4) { call; }
+#endif
+
 template <> struct Direct<double, double, double> {
     static int64_t sum3_coords(const double *f0, double *w, int64_t m, const double *x0) {
-#if NG_AVX2
-        // w is 16-byte aligned: one SSE2 pair first when it is not 32-byte aligned (numpy's
-        // large arrays start 16 bytes into a page).
-        const int64_t head = reinterpret_cast<uintptr_t>(w) % 32 == 0 ? 0 : 2;
-        if (m >= head + 4 && have_avx2()) {
-            if (head)
-                _mm_stream_pd(w, coords_term(x0, _mm_loadu_pd(f0), _mm_loadu_pd(f0 + 1), _mm_loadu_pd(f0 + 2)));
-            return head + avx2_first(m - head, [&](int64_t n4) {
-                       sum3_coords_avx2(f0 + head, w + head, n4, x0 + head);
-                   });
-        }
-#endif
-        const int64_t n = m & ~int64_t(1);
-        for (int64_t j = 0; j < n; j += 2) {
-            if (j % 8 == 0)
-                prefetch(x0 + j), prefetch(f0 + j);
-            _mm_stream_pd(w + j, coords_term(x0 + j, _mm_loadu_pd(f0 + j), _mm_loadu_pd(f0 + j + 1),
-                                             _mm_loadu_pd(f0 + j + 2)));
-        }
-        return n;
+        return vector_loop(
+            w, m,
+            [&](int64_t j) {
+                if (j % 8 == 0)
+                    prefetch(x0 + j), prefetch(f0 + j);
+                _mm_stream_pd(w + j, coords_term(x0 + j, _mm_loadu_pd(f0 + j), _mm_loadu_pd(f0 + j + 1),
+                                                 _mm_loadu_pd(f0 + j + 2)));
+            },
+            NG_QUADS(sum3_coords_avx2(f0 + j, w + j, n4, x0 + j)));
     }
     static int64_t diff(const double *p, const double *q, double *w, int64_t m,
                         const Divisor<double> &d) {
-        const int64_t n = m & ~int64_t(1);
         if (d.by_inverse) {
             const __m128d inv = _mm_set1_pd(d.inv);
-            for (int64_t j = 0; j < n; j += 2)
-                _mm_stream_pd(w + j, _mm_mul_pd(inv, _mm_sub_pd(_mm_loadu_pd(p + j), _mm_loadu_pd(q + j))));
-        } else {
-            const __m128d div = _mm_set1_pd(d.d);
-            for (int64_t j = 0; j < n; j += 2)
-                _mm_stream_pd(w + j, _mm_div_pd(_mm_sub_pd(_mm_loadu_pd(p + j), _mm_loadu_pd(q + j)), div));
+            return vector_loop(
+                w, m,
+                [&](int64_t j) {
+                    _mm_stream_pd(w + j, _mm_mul_pd(inv, _mm_sub_pd(_mm_loadu_pd(p + j), _mm_loadu_pd(q + j))));
+                },
+                NG_QUADS(diff_avx2(p + j, q + j, w + j, n4, d)));
         }
-        return n;
+        const __m128d div = _mm_set1_pd(d.d);
+        return vector_loop(
+            w, m,
+            [&](int64_t j) {
+                _mm_stream_pd(w + j, _mm_div_pd(_mm_sub_pd(_mm_loadu_pd(p + j), _mm_loadu_pd(q + j)), div));
+            },
+            NG_QUADS(diff_avx2(p + j, q + j, w + j, n4, d)));
     }
     static __m128d term(__m128d a, __m128d x0, __m128d b, __m128d x1, __m128d c, __m128d x2) {
         return _mm_add_pd(_mm_add_pd(_mm_mul_pd(a, x0), _mm_mul_pd(b, x1)), _mm_mul_pd(c, x2));
     }
     static int64_t sum3(const double *f0, const double *f1, const double *f2, double *w, int64_t m,
                         double a, double b, double c) {
-#if NG_AVX2
-        if (reinterpret_cast<uintptr_t>(w) % 32 == 0)
-            if (int64_t n = avx2_first(m, [&](int64_t n4) { sum3_avx2(f0, f1, f2, w, n4, a, b, c); }))
-                return n;
-#endif
-        const int64_t n = m & ~int64_t(1);
         const __m128d va = _mm_set1_pd(a), vb = _mm_set1_pd(b), vc = _mm_set1_pd(c);
-        for (int64_t j = 0; j < n; j += 2)
-            _mm_stream_pd(w + j, term(va, _mm_loadu_pd(f0 + j), vb, _mm_loadu_pd(f1 + j), vc,
-                                      _mm_loadu_pd(f2 + j)));
-        return n;
+        return vector_loop(
+            w, m,
+            [&](int64_t j) {
+                _mm_stream_pd(w + j, term(va, _mm_loadu_pd(f0 + j), vb, _mm_loadu_pd(f1 + j), vc,
+                                          _mm_loadu_pd(f2 + j)));
+            },
+            NG_QUADS(sum3_avx2(f0 + j, f1 + j, f2 + j, w + j, n4, a, b, c)));
     }
     static int64_t sum3_table(const double *f0, double *w, int64_t m, const double *a,
                               const double *b, const double *c) {
-#if NG_AVX2
-        if (reinterpret_cast<uintptr_t>(w) % 32 == 0)
-            if (int64_t n = avx2_first(m, [&](int64_t n4) { sum3_table_avx2(f0, w, n4, a, b, c); }))
-                return n;
-#endif
-        const int64_t n = m & ~int64_t(1);
-        for (int64_t j = 0; j < n; j += 2)
-            _mm_stream_pd(w + j, term(_mm_loadu_pd(a + j), _mm_loadu_pd(f0 + j), _mm_loadu_pd(b + j),
-                                      _mm_loadu_pd(f0 + j + 1), _mm_loadu_pd(c + j),
-                                      _mm_loadu_pd(f0 + j + 2)));
-        return n;
+        return vector_loop(
+            w, m,
+            [&](int64_t j) {
+                _mm_stream_pd(w + j, term(_mm_loadu_pd(a + j), _mm_loadu_pd(f0 + j), _mm_loadu_pd(b + j),
+                                          _mm_loadu_pd(f0 + j + 1), _mm_loadu_pd(c + j),
+                                          _mm_loadu_pd(f0 + j + 2)));
+            },
+            NG_QUADS(sum3_table_avx2(f0 + j, w + j, n4, a + j, b + j, c + j)));
     }
 };
 
@@ -432,22 +454,19 @@ template <> struct Direct<float, float, float> {
 // float32 samples with coordinates: double arithmetic, rounded once to float32.
 template <> struct Direct<float, float, double> {
     static int64_t sum3_coords(const float *f0, float *w, int64_t m, const double *x0) {
-#if NG_AVX2
-        if (int64_t n = avx2_first(m, [&](int64_t n4) { sum3_coords_avx2(f0, w, n4, x0); }))
-            return n;
-#endif
-        const int64_t n = m & ~int64_t(3);
-        for (int64_t j = 0; j < n; j += 4) {
-            if (j % 16 == 0)
-                prefetch(f0 + j);
-            if (j % 8 == 0)
-                prefetch(x0 + j);
-            const __m128 x0v = _mm_loadu_ps(f0 + j), x1v = _mm_loadu_ps(f0 + j + 1),
-                         x2v = _mm_loadu_ps(f0 + j + 2);
-            _mm_stream_ps(w + j, pack(coords_term(x0 + j, lo(x0v), lo(x1v), lo(x2v)),
-                                      coords_term(x0 + j + 2, hi(x0v), hi(x1v), hi(x2v))));
-        }
-        return n;
+        return vector_loop(
+            w, m,
+            [&](int64_t j) {
+                if (j % 16 == 0)
+                    prefetch(f0 + j);
+                if (j % 8 == 0)
+                    prefetch(x0 + j);
+                const __m128 x0v = _mm_loadu_ps(f0 + j), x1v = _mm_loadu_ps(f0 + j + 1),
+                             x2v = _mm_loadu_ps(f0 + j + 2);
+                _mm_stream_ps(w + j, pack(coords_term(x0 + j, lo(x0v), lo(x1v), lo(x2v)),
+                                          coords_term(x0 + j + 2, hi(x0v), hi(x1v), hi(x2v))));
+            },
+            NG_QUADS(sum3_coords_avx2(f0 + j, w + j, n4, x0 + j)));
     }
     static int64_t diff(const float *, const float *, float *, int64_t, const Divisor<double> &) {
         return 0; // only the edge_order 1 boundary rows
@@ -457,39 +476,35 @@ template <> struct Direct<float, float, double> {
     static __m128 pack(__m128d l, __m128d h) { return _mm_movelh_ps(_mm_cvtpd_ps(l), _mm_cvtpd_ps(h)); }
     static int64_t sum3(const float *f0, const float *f1, const float *f2, float *w, int64_t m,
                         double a, double b, double c) {
-#if NG_AVX2
-        if (int64_t n = avx2_first(m, [&](int64_t n4) { sum3_avx2(f0, f1, f2, w, n4, a, b, c); }))
-            return n;
-#endif
-        const int64_t n = m & ~int64_t(3);
+        using D = Direct<double, double, double>;
         const __m128d va = _mm_set1_pd(a), vb = _mm_set1_pd(b), vc = _mm_set1_pd(c);
-        for (int64_t j = 0; j < n; j += 4) {
-            const __m128 x0 = _mm_loadu_ps(f0 + j), x1 = _mm_loadu_ps(f1 + j), x2 = _mm_loadu_ps(f2 + j);
-            _mm_stream_ps(w + j, pack(Direct<double, double, double>::term(va, lo(x0), vb, lo(x1), vc, lo(x2)),
-                                      Direct<double, double, double>::term(va, hi(x0), vb, hi(x1), vc, hi(x2))));
-        }
-        return n;
+        return vector_loop(
+            w, m,
+            [&](int64_t j) {
+                const __m128 x0 = _mm_loadu_ps(f0 + j), x1 = _mm_loadu_ps(f1 + j), x2 = _mm_loadu_ps(f2 + j);
+                _mm_stream_ps(w + j, pack(D::term(va, lo(x0), vb, lo(x1), vc, lo(x2)),
+                                          D::term(va, hi(x0), vb, hi(x1), vc, hi(x2))));
+            },
+            NG_QUADS(sum3_avx2(f0 + j, f1 + j, f2 + j, w + j, n4, a, b, c)));
     }
     static int64_t sum3_table(const float *f0, float *w, int64_t m, const double *a, const double *b,
                               const double *c) {
-#if NG_AVX2
-        if (int64_t n = avx2_first(m, [&](int64_t n4) { sum3_table_avx2(f0, w, n4, a, b, c); }))
-            return n;
-#endif
-        const int64_t n = m & ~int64_t(3);
-        for (int64_t j = 0; j < n; j += 4) {
-            const __m128 x0 = _mm_loadu_ps(f0 + j), x1 = _mm_loadu_ps(f0 + j + 1),
-                         x2 = _mm_loadu_ps(f0 + j + 2);
-            const __m128d l = Direct<double, double, double>::term(
-                _mm_loadu_pd(a + j), lo(x0), _mm_loadu_pd(b + j), lo(x1), _mm_loadu_pd(c + j), lo(x2));
-            const __m128d h = Direct<double, double, double>::term(
-                _mm_loadu_pd(a + j + 2), hi(x0), _mm_loadu_pd(b + j + 2), hi(x1), _mm_loadu_pd(c + j + 2),
-                hi(x2));
-            _mm_stream_ps(w + j, pack(l, h));
-        }
-        return n;
+        using D = Direct<double, double, double>;
+        return vector_loop(
+            w, m,
+            [&](int64_t j) {
+                const __m128 x0 = _mm_loadu_ps(f0 + j), x1 = _mm_loadu_ps(f0 + j + 1),
+                             x2 = _mm_loadu_ps(f0 + j + 2);
+                const __m128d l = D::term(_mm_loadu_pd(a + j), lo(x0), _mm_loadu_pd(b + j), lo(x1),
+                                          _mm_loadu_pd(c + j), lo(x2));
+                const __m128d h = D::term(_mm_loadu_pd(a + j + 2), hi(x0), _mm_loadu_pd(b + j + 2), hi(x1),
+                                          _mm_loadu_pd(c + j + 2), hi(x2));
+                _mm_stream_ps(w + j, pack(l, h));
+            },
+            NG_QUADS(sum3_table_avx2(f0 + j, w + j, n4, a + j, b + j, c + j)));
     }
 };
+#undef NG_QUADS
 #endif
 
 #if NG_STREAMING_STORES
@@ -508,42 +523,51 @@ template <class O> void stream_elements(O *dst, const O *src, int64_t count) {
         _mm_stream_si32(reinterpret_cast<int *>(to + b), word);
     }
 }
+
+// How many of the count elements at p lie before the first `boundary`-aligned address
+// (all of them when elements never reach one).
+template <int64_t boundary, class O> int64_t elements_before(const O *p, int64_t count) {
+    const int64_t bytes = int64_t(-reinterpret_cast<uintptr_t>(p) % boundary);
+    return bytes % int64_t(sizeof(O)) == 0 ? std::min(count, bytes / int64_t(sizeof(O))) : count;
+}
+
+// Streams count elements from the staging buffer `src` to dst: 4-byte words up to dst's
+// first 16-byte boundary and after its last, 16-byte vectors between.
+template <class O> void stream_staged(O *dst, const O *src, int64_t count) {
+    const int64_t head = elements_before<16>(dst, count);
+    stream_elements(dst, src, head);
+    const int64_t vectors = (count - head) * int64_t(sizeof(O)) / 16;
+    const __m128i *from = reinterpret_cast<const __m128i *>(src + head);
+    __m128i *to = reinterpret_cast<__m128i *>(dst + head);
+    for (int64_t v = 0; v < vectors; ++v)
+        _mm_stream_si128(to + v, _mm_loadu_si128(from + v));
+    const int64_t done = head + vectors * 16 / int64_t(sizeof(O));
+    stream_elements(dst + done, src + done, count - done);
+}
 #endif
 
 // Writes m elements at o (stride so). fill(w, ws, j, count) computes the elements
 // j .. j+count-1 into w (stride ws); direct(w, j, count) streams them straight to w
-// (16-byte aligned) and returns how many it wrote. With `streaming` and a unit stride, every
-// element reaches memory with non-temporal stores: through `direct`, the rest through a
-// staging buffer in L1 (16-byte vectors, and 4-byte words where vectors do not fit).
+// (16-byte aligned) and returns how many it wrote. With `streaming` and a unit stride,
+// every element reaches memory with non-temporal stores: through `direct`, the rest (the
+// elements before the first 16-byte boundary, the tail) through a staging buffer in L1.
 template <class O, class F, class D>
 void emit(O *o, int64_t so, int64_t m, bool streaming, F &&fill, D &&direct) {
 #if NG_STREAMING_STORES
     if (streaming && so == 1) {
         constexpr int64_t chunk = staging_bytes / int64_t(sizeof(O));
         alignas(64) O buffer[chunk];
-        // The elements before the first 16-byte boundary (all of them if there is none).
-        const int64_t head_bytes = int64_t(-reinterpret_cast<uintptr_t>(o) % 16);
-        int64_t j = head_bytes % int64_t(sizeof(O)) == 0 ? head_bytes / int64_t(sizeof(O)) : m;
-        j = std::min(j, m);
-        for (int64_t h = 0; h < j; h += chunk) {
-            const int64_t count = std::min(chunk, j - h);
-            fill(buffer, 1, h, count);
-            stream_elements(o + h, buffer, count);
-        }
+        const auto staged = [&](int64_t j, int64_t count) {
+            fill(buffer, 1, j, count);
+            stream_staged(o + j, buffer, count);
+        };
+        int64_t j = elements_before<16>(o, m);
+        for (int64_t h = 0; h < j; h += chunk)
+            staged(h, std::min(chunk, j - h));
         if (j < m)
             j += direct(o + j, j, m - j);
-        while (j < m) {
-            const int64_t count = std::min(chunk, m - j);
-            fill(buffer, 1, j, count);
-            const int64_t vectors = count * int64_t(sizeof(O)) / 16;
-            const __m128i *src = reinterpret_cast<const __m128i *>(buffer);
-            __m128i *dst = reinterpret_cast<__m128i *>(o + j);
-            for (int64_t v = 0; v < vectors; ++v)
-                _mm_stream_si128(dst + v, _mm_load_si128(src + v));
-            const int64_t done = vectors * 16 / int64_t(sizeof(O));
-            stream_elements(o + j + done, buffer + done, count - done);
-            j += count;
-        }
+        for (; j < m; j += chunk)
+            staged(j, std::min(chunk, m - j));
         return;
     }
 #else
