@@ -246,25 +246,42 @@ def test_case_mix():
     assert seen["edge"] == {1, 2}
 
 
+def large_spacing(kind, n, rng):
+    """The spacing of one axis of n samples for the large-output tests."""
+    if kind == "unit":
+        return 1.0  # a division by 2 done as a multiply
+    if kind == "scalar":
+        return 0.7  # a true division
+    return np.cumsum(np.where(rng.random(n) < 0.3, 0.5, rng.uniform(0.01, 2.0, n)))
+
+
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_large_1d_coordinates_at_every_alignment(dtype):
-    """A 1-D gradient with coordinates whose output is large enough (8 MiB) for the
-    kernel's streaming loops, written at each 8-, 16- and 32-byte alignment and over 1 and
-    2 threads: numpy's bits everywhere (the loops peel elements to reach alignment)."""
+@pytest.mark.parametrize("shape", [((9 << 20) + 3,), (515, 2053)], ids=["1d", "2d"])
+@pytest.mark.parametrize("spacing", ["unit", "scalar", "coords"])
+def test_large_at_every_alignment(dtype, shape, spacing):
+    """Outputs large enough (8 MiB) for the kernel's streaming loops, written at each 8-,
+    16- and 32-byte alignment (2-D: an odd row length, so rows start at every alignment
+    too) and over 1 and 2 threads: numpy's bits everywhere. The loops step to alignment
+    with narrower vectors and finish rows through a staging buffer; a mistake in either
+    shows at some offset."""
     rng = np.random.default_rng(SEED)
-    n = (9 << 20) // np.dtype(dtype).itemsize + 3
-    f = rng.standard_normal(n).astype(dtype)
-    x = np.cumsum(np.where(rng.random(n) < 0.3, 0.5, rng.uniform(0.01, 2.0, n)))
+    shape = tuple(n // np.dtype(dtype).itemsize if len(shape) == 1 else n for n in shape)
+    f = rng.standard_normal(shape).astype(dtype)
+    varargs = [large_spacing(spacing, n, rng) for n in shape]
+    size = f.size
     for edge_order in (1, 2):
-        want = reference(f, x, edge_order=edge_order)
-        buf = np.empty(n + 8, dtype=dtype)
+        want = reference(f, *varargs, edge_order=edge_order)
+        bufs = [np.empty(size + 8, dtype=dtype) for _ in want]
         for offset in range(4):
             for threads in (1, 2):
-                out = buf[offset:offset + n]
-                out.fill(7)
-                got = numgrad.gradient(f, x, edge_order=edge_order, out=out, threads=threads)
-                assert_same([got], want, "offset %d, %d threads, edge_order %d"
+                out = tuple(b[offset:offset + size].reshape(shape) for b in bufs)
+                for o in out:
+                    o.fill(7)
+                got = numgrad.gradient(f, *varargs, edge_order=edge_order,
+                                       out=out if len(out) > 1 else out[0], threads=threads)
+                assert_same(as_list(got), want, "offset %d, %d threads, edge_order %d"
                             % (offset, threads, edge_order))
         for threads in (1, 2):  # fresh outputs: pages mapped by the kernel first
-            assert_same([numgrad.gradient(f, x, edge_order=edge_order, threads=threads)], want,
-                        "fresh output, %d threads, edge_order %d" % (threads, edge_order))
+            got = numgrad.gradient(f, *varargs, edge_order=edge_order, threads=threads)
+            assert_same(as_list(got), want, "fresh output, %d threads, edge_order %d"
+                        % (threads, edge_order))
