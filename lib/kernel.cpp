@@ -508,16 +508,31 @@ template <> struct Direct<float, float, double> {
 #endif
 
 #if NG_STREAMING_STORES
-// Non-temporal stores of whole elements, 4 bytes at a time (movnti): for the ends of a row
-// that 16-byte vectors do not cover. An ordinary store there would pull the line into the
-// cache while write-combining buffers hold the rest of it: a partial-line flush and a
-// read for ownership on every row (measured: twice the time of a row-axis gradient whose
-// rows start on a cache line).
+// Non-temporal stores of whole elements from the staging buffer (movnti: 8 bytes at a
+// time where the elements and dst allow, else 4): for what the direct loops do not cover.
+// An ordinary store there would pull the line into the cache while write-combining
+// buffers hold the rest of it: a partial-line flush and a read for ownership on every row
+// (measured: twice the time of a row-axis gradient whose rows start on a cache line).
+// The buffer is read in pieces no wider than fill() wrote them: a 16-byte load spanning
+// two 8-byte stores cannot be forwarded from them and waits until every older store has
+// left the core, the streaming stores before it included (measured: a fifth of a 3-D
+// gradient's time).
 template <class O> void stream_elements(O *dst, const O *src, int64_t count) {
     static_assert(sizeof(O) % 4 == 0, "elements are whole 4-byte words");
     const char *from = reinterpret_cast<const char *>(src);
     char *to = reinterpret_cast<char *>(dst);
-    for (size_t b = 0; b < size_t(count) * sizeof(O); b += 4) {
+    const size_t bytes = size_t(count) * sizeof(O);
+#if defined(__x86_64__)
+    if (sizeof(O) % 8 == 0 && reinterpret_cast<uintptr_t>(to) % 8 == 0) {
+        for (size_t b = 0; b < bytes; b += 8) {
+            long long word;
+            std::memcpy(&word, from + b, 8);
+            _mm_stream_si64(reinterpret_cast<long long *>(to + b), word);
+        }
+        return;
+    }
+#endif
+    for (size_t b = 0; b < bytes; b += 4) {
         int word;
         std::memcpy(&word, from + b, 4);
         _mm_stream_si32(reinterpret_cast<int *>(to + b), word);
@@ -530,56 +545,47 @@ template <int64_t boundary, class O> int64_t elements_before(const O *p, int64_t
     const int64_t bytes = int64_t(-reinterpret_cast<uintptr_t>(p) % boundary);
     return bytes % int64_t(sizeof(O)) == 0 ? std::min(count, bytes / int64_t(sizeof(O))) : count;
 }
-
-// Streams count elements from the staging buffer `src` to dst: 4-byte words up to dst's
-// first 16-byte boundary and after its last, 16-byte vectors between.
-template <class O> void stream_staged(O *dst, const O *src, int64_t count) {
-    const int64_t head = elements_before<16>(dst, count);
-    stream_elements(dst, src, head);
-    const int64_t vectors = (count - head) * int64_t(sizeof(O)) / 16;
-    const __m128i *from = reinterpret_cast<const __m128i *>(src + head);
-    __m128i *to = reinterpret_cast<__m128i *>(dst + head);
-    for (int64_t v = 0; v < vectors; ++v)
-        _mm_stream_si128(to + v, _mm_loadu_si128(from + v));
-    const int64_t done = head + vectors * 16 / int64_t(sizeof(O));
-    stream_elements(dst + done, src + done, count - done);
-}
 #endif
 
 // Writes m elements at o (stride so). fill(w, ws, j, count) computes the elements
-// j .. j+count-1 into w (stride ws); direct(w, j, count) streams them straight to w
-// (16-byte aligned) and returns how many it wrote. With `streaming` and a unit stride,
-// every element reaches memory with non-temporal stores: through `direct`, the rest (the
-// elements before the first 16-byte boundary, the tail) through a staging buffer in L1.
+// j .. j+count-1 into w (stride ws); direct(w, j, count) streams elements j .. j+count-1
+// straight to w (16-byte aligned) and returns how many it wrote, for elements in
+// [lo, hi) only (a row's boundary elements have other formulas). With `streaming` and a
+// unit stride, every element reaches memory with non-temporal stores: through `direct`,
+// the rest (before its first 16-byte boundary, after what it wrote) through a staging
+// buffer in L1.
 template <class O, class F, class D>
-void emit(O *o, int64_t so, int64_t m, bool streaming, F &&fill, D &&direct) {
+void emit(O *o, int64_t so, int64_t m, bool streaming, F &&fill, D &&direct, int64_t lo, int64_t hi) {
 #if NG_STREAMING_STORES
     if (streaming && so == 1) {
         constexpr int64_t chunk = staging_bytes / int64_t(sizeof(O));
         alignas(64) O buffer[chunk];
-        const auto staged = [&](int64_t j, int64_t count) {
-            fill(buffer, 1, j, count);
-            stream_staged(o + j, buffer, count);
+        const auto staged = [&](int64_t from, int64_t to) {
+            for (int64_t j = from; j < to; j += chunk) {
+                const int64_t count = std::min(chunk, to - j);
+                fill(buffer, 1, j, count);
+                stream_elements(o + j, buffer, count);
+            }
         };
-        int64_t j = elements_before<16>(o, m);
-        for (int64_t h = 0; h < j; h += chunk)
-            staged(h, std::min(chunk, j - h));
-        if (j < m)
-            j += direct(o + j, j, m - j);
-        for (; j < m; j += chunk)
-            staged(j, std::min(chunk, m - j));
+        int64_t j = lo < hi ? lo + elements_before<16>(o + lo, hi - lo) : m;
+        staged(0, j);
+        if (j < hi)
+            j += direct(o + j, j, hi - j);
+        staged(j, m);
         return;
     }
 #else
     (void)streaming;
     (void)direct;
+    (void)lo;
+    (void)hi;
 #endif
     fill(o, so, 0, m);
 }
 
 // emit() for computations without a direct loop.
 template <class O, class F> void emit(O *o, int64_t so, int64_t m, bool streaming, F &&fill) {
-    emit(o, so, m, streaming, fill, [](O *, int64_t, int64_t) { return int64_t(0); });
+    emit(o, so, m, streaming, fill, [](O *, int64_t, int64_t) { return int64_t(0); }, 0, 0);
 }
 
 // Maps the pages of [begin, end) that are not mapped yet, contents unchanged: fresh
@@ -740,7 +746,8 @@ template <class T, class O, class A> struct AxisKernel {
                 },
                 [&](O *w, int64_t j, int64_t count) {
                     return si == 1 ? Dr::sum3(p + j, q + j, r + j, w, count, wa, wb, wc) : 0;
-                });
+                },
+                0, m);
         else
             emit(
                 o, so, m, streaming,
@@ -749,7 +756,8 @@ template <class T, class O, class A> struct AxisKernel {
                 },
                 [&](O *w, int64_t j, int64_t count) {
                     return si == 1 ? Dr::diff(p + j, q + j, w, count, d) : 0;
-                });
+                },
+                0, m);
     }
 
     // Positions c0 .. c1-1 of a line along the axis: f and o address position 0, si and
@@ -758,57 +766,69 @@ template <class T, class O, class A> struct AxisKernel {
     // when there is no table either.
     void inner(const T *f, int64_t si, O *o, int64_t so, int64_t c0, int64_t c1, bool streaming,
                const Weights *blk = nullptr) const {
-        if (c0 == 0)
-            emit(o, so, 1, streaming, [&](O *w, int64_t ws, int64_t, int64_t) {
-                if (edge_order == 1)
-                    Rw::diff(f + si, f, si, w, ws, 1, left1);
-                else
-                    Rw::sum3(f, f + si, f + 2 * si, si, w, ws, 1, left2[0], left2[1], left2[2]);
-            });
-        const int64_t j0 = std::max<int64_t>(c0, 1), j1 = std::min<int64_t>(c1, n - 1);
-        if (j0 < j1) {
-            const T *f0 = f + (j0 - 1) * si;
-            if (uniform)
-                emit(
-                    o + j0 * so, so, j1 - j0, streaming,
-                    [&](O *w, int64_t ws, int64_t j, int64_t count) {
-                        Rw::diff(f0 + (j + 2) * si, f0 + j * si, si, w, ws, count, interior);
-                    },
-                    [&](O *w, int64_t j, int64_t count) {
-                        return si == 1 ? Dr::diff(f0 + j + 2, f0 + j, w, count, interior) : 0;
-                    });
-            else if (!blk && !a) { // no table: the weights on the fly
-                const double *x0 = x + (j0 - 1);
-                emit(
-                    o + j0 * so, so, j1 - j0, streaming,
-                    [&](O *w, int64_t ws, int64_t j, int64_t count) {
-                        Rw::sum3_coords(f0 + j * si, si, w, ws, count, x0 + j);
-                    },
-                    [&](O *w, int64_t j, int64_t count) {
-                        return si == 1 ? Dr::sum3_coords(f0 + j, w, count, x0 + j) : 0;
-                    });
-            } else {
-                const double *ta = blk ? blk->a + (j0 - blk->base) : a + j0;
-                const double *tb = blk ? blk->b + (j0 - blk->base) : b + j0;
-                const double *tc = blk ? blk->c + (j0 - blk->base) : c + j0;
-                emit(
-                    o + j0 * so, so, j1 - j0, streaming,
-                    [&](O *w, int64_t ws, int64_t j, int64_t count) {
-                        Rw::sum3_table(f0 + j * si, si, w, ws, count, ta + j, tb + j, tc + j);
-                    },
-                    [&](O *w, int64_t j, int64_t count) {
-                        return si == 1 ? Dr::sum3_table(f0 + j, w, count, ta + j, tb + j, tc + j) : 0;
-                    });
-            }
+        // The interior formulas, by position: fill(w, ws, i, count) and a direct loop.
+        if (uniform)
+            along(f, si, o, so, c0, c1, streaming,
+                  [&](O *w, int64_t ws, int64_t i, int64_t count) {
+                      Rw::diff(f + (i + 1) * si, f + (i - 1) * si, si, w, ws, count, interior);
+                  },
+                  [&](O *w, int64_t i, int64_t count) {
+                      return si == 1 ? Dr::diff(f + i + 1, f + i - 1, w, count, interior) : 0;
+                  });
+        else if (!blk && !a) // no table: the weights on the fly
+            along(f, si, o, so, c0, c1, streaming,
+                  [&](O *w, int64_t ws, int64_t i, int64_t count) {
+                      Rw::sum3_coords(f + (i - 1) * si, si, w, ws, count, x + (i - 1));
+                  },
+                  [&](O *w, int64_t i, int64_t count) {
+                      return si == 1 ? Dr::sum3_coords(f + i - 1, w, count, x + (i - 1)) : 0;
+                  });
+        else {
+            const Weights t = blk ? *blk : Weights{a, b, c, 0}; // t.a[i - t.base]: position i
+            along(f, si, o, so, c0, c1, streaming,
+                  [&](O *w, int64_t ws, int64_t i, int64_t count) {
+                      const int64_t k = i - t.base;
+                      Rw::sum3_table(f + (i - 1) * si, si, w, ws, count, t.a + k, t.b + k, t.c + k);
+                  },
+                  [&](O *w, int64_t i, int64_t count) {
+                      const int64_t k = i - t.base;
+                      return si == 1 ? Dr::sum3_table(f + i - 1, w, count, t.a + k, t.b + k, t.c + k) : 0;
+                  });
         }
-        if (c1 == n)
-            emit(o + (n - 1) * so, so, 1, streaming, [&](O *w, int64_t ws, int64_t, int64_t) {
-                if (edge_order == 1)
-                    Rw::diff(f + (n - 1) * si, f + (n - 2) * si, si, w, ws, 1, right1);
-                else
-                    Rw::sum3(f + (n - 3) * si, f + (n - 2) * si, f + (n - 1) * si, si, w, ws, 1,
-                             right2[0], right2[1], right2[2]);
-            });
+    }
+
+    // inner() for interior formulas `fill` and `direct` (by position): one emit for the
+    // whole segment, the boundary positions included, so a row's ends and the elements
+    // before the direct loop's alignment share the staging buffer.
+    template <class F, class D>
+    void along(const T *f, int64_t si, O *o, int64_t so, int64_t c0, int64_t c1, bool streaming,
+               F &&fill, D &&direct) const {
+        const int64_t lo = std::max<int64_t>(c0, 1), hi = std::min<int64_t>(c1, n - 1);
+        emit(
+            o + c0 * so, so, c1 - c0, streaming,
+            [&](O *w, int64_t ws, int64_t j, int64_t count) {
+                int64_t i = c0 + j;
+                const int64_t end = i + count;
+                if (i == 0) {
+                    if (edge_order == 1)
+                        Rw::diff(f + si, f, si, w, ws, 1, left1);
+                    else
+                        Rw::sum3(f, f + si, f + 2 * si, si, w, ws, 1, left2[0], left2[1], left2[2]);
+                    ++i;
+                }
+                const int64_t interior_end = std::min<int64_t>(end, n - 1);
+                if (i < interior_end)
+                    fill(w + (i - c0 - j) * ws, ws, i, interior_end - i);
+                if (end == n) {
+                    O *last = w + (n - 1 - c0 - j) * ws;
+                    if (edge_order == 1)
+                        Rw::diff(f + (n - 1) * si, f + (n - 2) * si, si, last, ws, 1, right1);
+                    else
+                        Rw::sum3(f + (n - 3) * si, f + (n - 2) * si, f + (n - 1) * si, si, last, ws, 1,
+                                 right2[0], right2[1], right2[2]);
+                }
+            },
+            [&](O *w, int64_t j, int64_t count) { return direct(w, c0 + j, count); }, lo - c0, hi - c0);
     }
 };
 
