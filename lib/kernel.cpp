@@ -19,9 +19,9 @@
 //    tile. Every element of a streamed row goes out that way, row ends and boundary
 //    elements included (an ordinary store into a line being write-combined costs a
 //    partial flush and a read per row). The hot real cases have SSE2 loops and, chosen
-//    at run time, AVX2 ones for float64 arithmetic (aligned to 32 bytes by an SSE2 step:
-//    numpy's arrays start 16 bytes into a page); the others compute into a small staging
-//    buffer in L1 that is then streamed out;
+//    at run time, AVX2 ones (vector_loop: SSE2 steps up to the 32-byte alignment that
+//    256-bit streaming stores need, since numpy's arrays start 16 bytes into a page); the
+//    others compute into a small staging buffer in L1 that is then streamed out;
 //  - coordinates: outer axes use a table of numpy's weights (3 doubles per sample of the
 //    axis), the row axis computes them per column block, or inside the streaming loop
 //    (with software prefetch) when there is a single row;
@@ -325,46 +325,68 @@ NG_AVX2_FN void diff_avx2(const double *p, const double *q, double *w, int64_t n
             _mm256_stream_pd(w + j, _mm256_div_pd(_mm256_sub_pd(_mm256_loadu_pd(p + j), _mm256_loadu_pd(q + j)), div));
     }
 }
+// float32 in float32 arithmetic, 8 per operation (n8 a multiple of 8, w 32-byte aligned)
+NG_AVX2_FN void diff_avx2(const float *p, const float *q, float *w, int64_t n8, const Divisor<float> &d) {
+    if (d.by_inverse) {
+        const __m256 inv = _mm256_set1_ps(d.inv);
+        for (int64_t j = 0; j < n8; j += 8)
+            _mm256_stream_ps(w + j, _mm256_mul_ps(inv, _mm256_sub_ps(_mm256_loadu_ps(p + j), _mm256_loadu_ps(q + j))));
+    } else {
+        const __m256 div = _mm256_set1_ps(d.d);
+        for (int64_t j = 0; j < n8; j += 8)
+            _mm256_stream_ps(w + j, _mm256_div_ps(_mm256_sub_ps(_mm256_loadu_ps(p + j), _mm256_loadu_ps(q + j)), div));
+    }
+}
+NG_AVX2_FN void sum3_avx2(const float *f0, const float *f1, const float *f2, float *w, int64_t n8,
+                          float a, float b, float c) {
+    const __m256 va = _mm256_set1_ps(a), vb = _mm256_set1_ps(b), vc = _mm256_set1_ps(c);
+    for (int64_t j = 0; j < n8; j += 8)
+        _mm256_stream_ps(w + j, _mm256_add_ps(_mm256_add_ps(_mm256_mul_ps(va, _mm256_loadu_ps(f0 + j)),
+                                                            _mm256_mul_ps(vb, _mm256_loadu_ps(f1 + j))),
+                                              _mm256_mul_ps(vc, _mm256_loadu_ps(f2 + j))));
+}
 #undef NG_AVX2_FN
 
 #endif
 
 #if NG_STREAMING_STORES
 // Streams as much of m elements at w (16-byte aligned) as whole vectors cover: AVX2
-// `quads(j, n4)` over n4 elements from j (a multiple of 4, w + j aligned for 256-bit stores
-// of doubles) when the CPU has AVX2, and SSE2 `step(j)` (16 bytes from j) before and after
-// them, or throughout without AVX2. Returns the elements written.
-template <class O, class S, class Q> int64_t vector_loop(const O *w, int64_t m, S &&step, Q &&quads) {
+// `wide(j, n)` over n elements from j (a multiple of `per_wide`, w + j aligned to the
+// per_wide elements' bytes: 256-bit streaming stores need 32) when the CPU has AVX2, and
+// SSE2 `step(j)` (16 bytes from j) before and after them, or throughout without AVX2.
+// Returns the elements written.
+template <int64_t per_wide, class O, class S, class Q>
+int64_t vector_loop(const O *w, int64_t m, S &&step, Q &&wide) {
     constexpr int64_t per_step = 16 / int64_t(sizeof(O));
     int64_t j = 0;
 #if NG_AVX2
     if (have_avx2()) {
-        // Four doubles are 32 bytes (numpy's large arrays start 16 bytes into a page); four
-        // floats are 16.
-        if (reinterpret_cast<uintptr_t>(w) % (4 * sizeof(O)) != 0 && m >= per_step)
-            step(0), j = per_step;
-        const int64_t n4 = (m - j) & ~int64_t(3);
-        if (n4 > 0)
-            quads(j, n4), j += n4;
+        // numpy's large arrays start 16 bytes into a page
+        while (reinterpret_cast<uintptr_t>(w + j) % (per_wide * sizeof(O)) != 0 && j + per_step <= m)
+            step(j), j += per_step;
+        const int64_t n = (m - j) / per_wide * per_wide;
+        if (n > 0)
+            wide(j, n), j += n;
     }
 #else
-    (void)quads;
+    (void)w;
+    (void)wide;
 #endif
     for (; j + per_step <= m; j += per_step)
         step(j);
     return j;
 }
 
-// Without an AVX2 build: no quads.
+// The wide argument of vector_loop: an AVX2 call (none without an AVX2 build).
 #if !NG_AVX2
-#define NG_QUADS(call) [](int64_t, int64_t) {}
+#define NG_WIDE(call) [](int64_t, int64_t) {}
 #else
-#define NG_QUADS(call) [&](int64_t j, int64_t n4) { call; }
+#define NG_WIDE(call) [&](int64_t j, int64_t n) { call; }
 #endif
 
 template <> struct Direct<double, double, double> {
     static int64_t sum3_coords(const double *f0, double *w, int64_t m, const double *x0) {
-        return vector_loop(
+        return vector_loop<4>(
             w, m,
             [&](int64_t j) {
                 if (j % 8 == 0)
@@ -372,26 +394,18 @@ template <> struct Direct<double, double, double> {
                 _mm_stream_pd(w + j, coords_term(x0 + j, _mm_loadu_pd(f0 + j), _mm_loadu_pd(f0 + j + 1),
                                                  _mm_loadu_pd(f0 + j + 2)));
             },
-            NG_QUADS(sum3_coords_avx2(f0 + j, w + j, n4, x0 + j)));
+            NG_WIDE(sum3_coords_avx2(f0 + j, w + j, n, x0 + j)));
     }
     static int64_t diff(const double *p, const double *q, double *w, int64_t m,
                         const Divisor<double> &d) {
-        if (d.by_inverse) {
-            const __m128d inv = _mm_set1_pd(d.inv);
-            return vector_loop(
-                w, m,
-                [&](int64_t j) {
-                    _mm_stream_pd(w + j, _mm_mul_pd(inv, _mm_sub_pd(_mm_loadu_pd(p + j), _mm_loadu_pd(q + j))));
-                },
-                NG_QUADS(diff_avx2(p + j, q + j, w + j, n4, d)));
-        }
-        const __m128d div = _mm_set1_pd(d.d);
-        return vector_loop(
+        const __m128d inv = _mm_set1_pd(d.inv), div = _mm_set1_pd(d.d);
+        return vector_loop<4>(
             w, m,
             [&](int64_t j) {
-                _mm_stream_pd(w + j, _mm_div_pd(_mm_sub_pd(_mm_loadu_pd(p + j), _mm_loadu_pd(q + j)), div));
+                const __m128d delta = _mm_sub_pd(_mm_loadu_pd(p + j), _mm_loadu_pd(q + j));
+                _mm_stream_pd(w + j, d.by_inverse ? _mm_mul_pd(inv, delta) : _mm_div_pd(delta, div));
             },
-            NG_QUADS(diff_avx2(p + j, q + j, w + j, n4, d)));
+            NG_WIDE(diff_avx2(p + j, q + j, w + j, n, d)));
     }
     static __m128d term(__m128d a, __m128d x0, __m128d b, __m128d x1, __m128d c, __m128d x2) {
         return _mm_add_pd(_mm_add_pd(_mm_mul_pd(a, x0), _mm_mul_pd(b, x1)), _mm_mul_pd(c, x2));
@@ -399,51 +413,50 @@ template <> struct Direct<double, double, double> {
     static int64_t sum3(const double *f0, const double *f1, const double *f2, double *w, int64_t m,
                         double a, double b, double c) {
         const __m128d va = _mm_set1_pd(a), vb = _mm_set1_pd(b), vc = _mm_set1_pd(c);
-        return vector_loop(
+        return vector_loop<4>(
             w, m,
             [&](int64_t j) {
                 _mm_stream_pd(w + j, term(va, _mm_loadu_pd(f0 + j), vb, _mm_loadu_pd(f1 + j), vc,
                                           _mm_loadu_pd(f2 + j)));
             },
-            NG_QUADS(sum3_avx2(f0 + j, f1 + j, f2 + j, w + j, n4, a, b, c)));
+            NG_WIDE(sum3_avx2(f0 + j, f1 + j, f2 + j, w + j, n, a, b, c)));
     }
     static int64_t sum3_table(const double *f0, double *w, int64_t m, const double *a,
                               const double *b, const double *c) {
-        return vector_loop(
+        return vector_loop<4>(
             w, m,
             [&](int64_t j) {
                 _mm_stream_pd(w + j, term(_mm_loadu_pd(a + j), _mm_loadu_pd(f0 + j), _mm_loadu_pd(b + j),
                                           _mm_loadu_pd(f0 + j + 1), _mm_loadu_pd(c + j),
                                           _mm_loadu_pd(f0 + j + 2)));
             },
-            NG_QUADS(sum3_table_avx2(f0 + j, w + j, n4, a + j, b + j, c + j)));
+            NG_WIDE(sum3_table_avx2(f0 + j, w + j, n, a + j, b + j, c + j)));
     }
 };
 
 template <> struct Direct<float, float, float> {
     static int64_t sum3_coords(const float *, float *, int64_t, const double *) { return 0; }
     static int64_t diff(const float *p, const float *q, float *w, int64_t m, const Divisor<float> &d) {
-        const int64_t n = m & ~int64_t(3);
-        if (d.by_inverse) {
-            const __m128 inv = _mm_set1_ps(d.inv);
-            for (int64_t j = 0; j < n; j += 4)
-                _mm_stream_ps(w + j, _mm_mul_ps(inv, _mm_sub_ps(_mm_loadu_ps(p + j), _mm_loadu_ps(q + j))));
-        } else {
-            const __m128 div = _mm_set1_ps(d.d);
-            for (int64_t j = 0; j < n; j += 4)
-                _mm_stream_ps(w + j, _mm_div_ps(_mm_sub_ps(_mm_loadu_ps(p + j), _mm_loadu_ps(q + j)), div));
-        }
-        return n;
+        const __m128 inv = _mm_set1_ps(d.inv), div = _mm_set1_ps(d.d);
+        return vector_loop<8>(
+            w, m,
+            [&](int64_t j) {
+                const __m128 delta = _mm_sub_ps(_mm_loadu_ps(p + j), _mm_loadu_ps(q + j));
+                _mm_stream_ps(w + j, d.by_inverse ? _mm_mul_ps(inv, delta) : _mm_div_ps(delta, div));
+            },
+            NG_WIDE(diff_avx2(p + j, q + j, w + j, n, d)));
     }
     static int64_t sum3(const float *f0, const float *f1, const float *f2, float *w, int64_t m,
                         float a, float b, float c) {
-        const int64_t n = m & ~int64_t(3);
         const __m128 va = _mm_set1_ps(a), vb = _mm_set1_ps(b), vc = _mm_set1_ps(c);
-        for (int64_t j = 0; j < n; j += 4)
-            _mm_stream_ps(w + j, _mm_add_ps(_mm_add_ps(_mm_mul_ps(va, _mm_loadu_ps(f0 + j)),
-                                                       _mm_mul_ps(vb, _mm_loadu_ps(f1 + j))),
-                                            _mm_mul_ps(vc, _mm_loadu_ps(f2 + j))));
-        return n;
+        return vector_loop<8>(
+            w, m,
+            [&](int64_t j) {
+                _mm_stream_ps(w + j, _mm_add_ps(_mm_add_ps(_mm_mul_ps(va, _mm_loadu_ps(f0 + j)),
+                                                           _mm_mul_ps(vb, _mm_loadu_ps(f1 + j))),
+                                                _mm_mul_ps(vc, _mm_loadu_ps(f2 + j))));
+            },
+            NG_WIDE(sum3_avx2(f0 + j, f1 + j, f2 + j, w + j, n, a, b, c)));
     }
     static int64_t sum3_table(const float *, float *, int64_t, const double *, const double *,
                               const double *) {
@@ -454,7 +467,7 @@ template <> struct Direct<float, float, float> {
 // float32 samples with coordinates: double arithmetic, rounded once to float32.
 template <> struct Direct<float, float, double> {
     static int64_t sum3_coords(const float *f0, float *w, int64_t m, const double *x0) {
-        return vector_loop(
+        return vector_loop<4>(
             w, m,
             [&](int64_t j) {
                 if (j % 16 == 0)
@@ -466,7 +479,7 @@ template <> struct Direct<float, float, double> {
                 _mm_stream_ps(w + j, pack(coords_term(x0 + j, lo(x0v), lo(x1v), lo(x2v)),
                                           coords_term(x0 + j + 2, hi(x0v), hi(x1v), hi(x2v))));
             },
-            NG_QUADS(sum3_coords_avx2(f0 + j, w + j, n4, x0 + j)));
+            NG_WIDE(sum3_coords_avx2(f0 + j, w + j, n, x0 + j)));
     }
     static int64_t diff(const float *, const float *, float *, int64_t, const Divisor<double> &) {
         return 0; // only the edge_order 1 boundary rows
@@ -478,19 +491,19 @@ template <> struct Direct<float, float, double> {
                         double a, double b, double c) {
         using D = Direct<double, double, double>;
         const __m128d va = _mm_set1_pd(a), vb = _mm_set1_pd(b), vc = _mm_set1_pd(c);
-        return vector_loop(
+        return vector_loop<4>(
             w, m,
             [&](int64_t j) {
                 const __m128 x0 = _mm_loadu_ps(f0 + j), x1 = _mm_loadu_ps(f1 + j), x2 = _mm_loadu_ps(f2 + j);
                 _mm_stream_ps(w + j, pack(D::term(va, lo(x0), vb, lo(x1), vc, lo(x2)),
                                           D::term(va, hi(x0), vb, hi(x1), vc, hi(x2))));
             },
-            NG_QUADS(sum3_avx2(f0 + j, f1 + j, f2 + j, w + j, n4, a, b, c)));
+            NG_WIDE(sum3_avx2(f0 + j, f1 + j, f2 + j, w + j, n, a, b, c)));
     }
     static int64_t sum3_table(const float *f0, float *w, int64_t m, const double *a, const double *b,
                               const double *c) {
         using D = Direct<double, double, double>;
-        return vector_loop(
+        return vector_loop<4>(
             w, m,
             [&](int64_t j) {
                 const __m128 x0 = _mm_loadu_ps(f0 + j), x1 = _mm_loadu_ps(f0 + j + 1),
@@ -501,10 +514,10 @@ template <> struct Direct<float, float, double> {
                                           _mm_loadu_pd(c + j + 2), hi(x2));
                 _mm_stream_ps(w + j, pack(l, h));
             },
-            NG_QUADS(sum3_table_avx2(f0 + j, w + j, n4, a + j, b + j, c + j)));
+            NG_WIDE(sum3_table_avx2(f0 + j, w + j, n, a + j, b + j, c + j)));
     }
 };
-#undef NG_QUADS
+#undef NG_WIDE
 #endif
 
 #if NG_STREAMING_STORES
