@@ -3,7 +3,8 @@
 
     /usr/bin/python3 bench/summarize.py bench/results/c.csv bench/results/python.csv
 
-Prints markdown: the ratio to the streaming loop per group of cases (min / median / max
+Prints markdown: the README's tables (the C cases on 2 threads with edge_order 1, and the
+Python cases), the ratio to the streaming loop per group of cases (min / median / max
 over edge orders, input orders and output layouts), Fortran-order time over C-order time,
 the stacked-output ratios, and the Python speed-ups.
 """
@@ -19,6 +20,7 @@ def main():
         raise SystemExit(__doc__)
     c_rows = list(csv.DictReader(open(sys.argv[1])))
     py_rows = list(csv.DictReader(open(sys.argv[2])))
+    readme_tables(c_rows, py_rows)
 
     print("Ratio = streaming-loop time / numgrad time, same run, same buffers (> 1: numgrad "
           "faster). Target: >= 0.85, coordinates >= 0.75.\n")
@@ -92,6 +94,43 @@ def main():
                                        g("torch 2t") / (g("numgrad out=") + g("fresh pages")))
         print("| %s | %.1fx | %.1fx | %s | %s | %s | %s |"
               % (c, g("numpy") / g("numgrad"), g("numpy") / g("numgrad out="), t1, t2, met, floor))
+
+
+def shape_name(shape):
+    return "2^%d" % (int(shape).bit_length() - 1) if "x" not in shape else shape
+
+
+def readme_tables(c_rows, py_rows):
+    """The README's C table (2 threads, edge_order 1) and Python table."""
+    print("| shape | dtype | spacing | input | outputs | numgrad ms | GB/s | loop ms | loop GB/s "
+          "| ratio |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for r in c_rows:
+        if r["threads"] == "2" and r["edge_order"] == "1":
+            print("| %s | %s | %s | %s | %s | %.1f | %.1f | %.1f | %.1f | %.2f |"
+                  % (shape_name(r["shape"]), r["dtype"], r["spacing"], r["order"], r["outputs"],
+                     float(r["kernel_ms"]), float(r["kernel_gbs"]), float(r["loop_ms"]),
+                     float(r["loop_gbs"]), float(r["ratio"])))
+    ms = {(r["case"], r["contestant"]): float(r["ms"]) for r in py_rows}
+    cases = list(dict.fromkeys(r["case"] for r in py_rows))
+    print("\n| case | numgrad (fresh) | numgrad out= | numpy | torch 1 thread | torch 2 threads "
+          "| fresh pages (2 / 1 thread) | numgrad vs numpy (fresh / out=) "
+          "| vs torch 1t (fresh / out=) | vs torch 2t (fresh / out=) |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for c in cases:
+        g = lambda name: ms.get((c, name))  # noqa: E731
+        if None in (g("numgrad"), g("numgrad out="), g("numpy")):
+            continue
+        t = lambda name: "%.1f ms" % g(name) if g(name) else "-"  # noqa: E731
+        x = lambda a, b: "%.1fx" % (g(a) / g(b)) if g(a) and g(b) else "-"  # noqa: E731
+        pages = "%.1f / %.1f ms" % (g("fresh pages"), g("fresh pages 1t")) \
+            if g("fresh pages") and g("fresh pages 1t") else "-"
+        print("| %s | %s | %s | %s | %s | %s | %s | %s / %s | %s / %s | %s / %s |"
+              % (c, t("numgrad"), t("numgrad out="), t("numpy"), t("torch 1t"), t("torch 2t"), pages,
+                 x("numpy", "numgrad"), x("numpy", "numgrad out="),
+                 x("torch 1t", "numgrad 1t"), x("torch 1t", "numgrad out= 1t"),
+                 x("torch 2t", "numgrad"), x("torch 2t", "numgrad out=")))
+    print()
 
 
 if __name__ == "__main__":
