@@ -56,9 +56,9 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #define NG_STREAMING_STORES 1
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(NG_NO_AVX2)
 #include <immintrin.h>
-#define NG_AVX2 1 // AVX2 versions of some loops, chosen at run time
+#define NG_AVX2 1 // AVX2 versions of some loops, chosen at run time (meson option avx2)
 #endif
 #endif
 
