@@ -20,7 +20,9 @@ def main():
         raise SystemExit(__doc__)
     c_rows = list(csv.DictReader(open(sys.argv[1])))
     py_rows = list(csv.DictReader(open(sys.argv[2])))
-    readme_tables(c_rows, py_rows)
+    med = {(r["case"], r["contestant"]): float(r["ms"]) for r in py_rows}
+    cases = list(dict.fromkeys(r["case"] for r in py_rows))  # in the run's order
+    readme_tables(c_rows, med, cases)
 
     print("Ratio = streaming-loop time / numgrad time, same run, same buffers (> 1: numgrad "
           "faster). Target: >= 0.85, coordinates >= 0.75.\n")
@@ -64,11 +66,6 @@ def main():
         print("Stacked numgrad against the unaliased (staggered) loop: min %.2f, median %.2f, "
               "max %.2f" % (min(unal), statistics.median(unal), max(unal)))
 
-    med = {(r["case"], r["contestant"]): float(r["ms"]) for r in py_rows}
-    cases = []
-    for r in py_rows:
-        if r["case"] not in cases:
-            cases.append(r["case"])
     print("\n| Python case | vs numpy, fresh (target 3x) | vs numpy, out= (target 5x) | "
           "vs torch 1t (fresh / out=) | vs torch 2t (fresh / out=) | target vs torch 15x | "
           "fresh-output floor vs torch 1t / 2t |")
@@ -100,8 +97,9 @@ def shape_name(shape):
     return "2^%d" % (int(shape).bit_length() - 1) if "x" not in shape else shape
 
 
-def readme_tables(c_rows, py_rows):
-    """The README's C table (2 threads, edge_order 1) and Python table."""
+def readme_tables(c_rows, med, cases):
+    """The README's C table (2 threads, edge_order 1) and Python table (med: median ms by
+    (case, contestant))."""
     print("| shape | dtype | spacing | input | outputs | numgrad ms | GB/s | loop ms | loop GB/s "
           "| ratio |")
     print("|---|---|---|---|---|---|---|---|---|---|")
@@ -111,14 +109,12 @@ def readme_tables(c_rows, py_rows):
                   % (shape_name(r["shape"]), r["dtype"], r["spacing"], r["order"], r["outputs"],
                      float(r["kernel_ms"]), float(r["kernel_gbs"]), float(r["loop_ms"]),
                      float(r["loop_gbs"]), float(r["ratio"])))
-    ms = {(r["case"], r["contestant"]): float(r["ms"]) for r in py_rows}
-    cases = list(dict.fromkeys(r["case"] for r in py_rows))
     print("\n| case | numgrad (fresh) | numgrad out= | numpy | torch 1 thread | torch 2 threads "
           "| fresh pages (2 / 1 thread) | numgrad vs numpy (fresh / out=) "
           "| vs torch 1t (fresh / out=) | vs torch 2t (fresh / out=) |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for c in cases:
-        g = lambda name: ms.get((c, name))  # noqa: E731
+        g = lambda name: med.get((c, name))  # noqa: E731
         if None in (g("numgrad"), g("numgrad out="), g("numpy")):
             continue
         t = lambda name: "%.1f ms" % g(name) if g(name) else "-"  # noqa: E731
