@@ -57,54 +57,35 @@ static double median(double *v, int n) {
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
-/* The naive streaming loop: reads the input once, writes k outputs, in memory order. */
-static void stream_f64(const double *in, double *const *out, int k, int64_t n, int threads) {
-    (void)threads;
-    if (k == 1) {
-        double *o0 = out[0];
-        BENCH_PRAGMA(omp parallel for schedule(static) num_threads(threads))
-        for (int64_t i = 0; i < n; ++i)
-            o0[i] = in[i];
-    } else if (k == 2) {
-        double *o0 = out[0], *o1 = out[1];
-        BENCH_PRAGMA(omp parallel for schedule(static) num_threads(threads))
-        for (int64_t i = 0; i < n; ++i) {
-            const double v = in[i];
-            o0[i] = v, o1[i] = v;
-        }
-    } else {
-        double *o0 = out[0], *o1 = out[1], *o2 = out[2];
-        BENCH_PRAGMA(omp parallel for schedule(static) num_threads(threads))
-        for (int64_t i = 0; i < n; ++i) {
-            const double v = in[i];
-            o0[i] = v, o1[i] = v, o2[i] = v;
-        }
+/* The naive streaming loop: reads the input once, writes k outputs, in memory order.
+ * One definition for each element type. */
+#define DEFINE_STREAM(name, T)                                                           \
+    static void name(const T *in, T *const *out, int k, int64_t n, int threads) {       \
+        (void)threads;                                                                   \
+        if (k == 1) {                                                                    \
+            T *o0 = out[0];                                                              \
+            BENCH_PRAGMA(omp parallel for schedule(static) num_threads(threads))         \
+            for (int64_t i = 0; i < n; ++i)                                              \
+                o0[i] = in[i];                                                           \
+        } else if (k == 2) {                                                             \
+            T *o0 = out[0], *o1 = out[1];                                                \
+            BENCH_PRAGMA(omp parallel for schedule(static) num_threads(threads))         \
+            for (int64_t i = 0; i < n; ++i) {                                            \
+                const T v = in[i];                                                       \
+                o0[i] = v, o1[i] = v;                                                    \
+            }                                                                            \
+        } else {                                                                         \
+            T *o0 = out[0], *o1 = out[1], *o2 = out[2];                                  \
+            BENCH_PRAGMA(omp parallel for schedule(static) num_threads(threads))         \
+            for (int64_t i = 0; i < n; ++i) {                                            \
+                const T v = in[i];                                                       \
+                o0[i] = v, o1[i] = v, o2[i] = v;                                         \
+            }                                                                            \
+        }                                                                                \
     }
-}
-
-static void stream_f32(const float *in, float *const *out, int k, int64_t n, int threads) {
-    (void)threads;
-    if (k == 1) {
-        float *o0 = out[0];
-        BENCH_PRAGMA(omp parallel for schedule(static) num_threads(threads))
-        for (int64_t i = 0; i < n; ++i)
-            o0[i] = in[i];
-    } else if (k == 2) {
-        float *o0 = out[0], *o1 = out[1];
-        BENCH_PRAGMA(omp parallel for schedule(static) num_threads(threads))
-        for (int64_t i = 0; i < n; ++i) {
-            const float v = in[i];
-            o0[i] = v, o1[i] = v;
-        }
-    } else {
-        float *o0 = out[0], *o1 = out[1], *o2 = out[2];
-        BENCH_PRAGMA(omp parallel for schedule(static) num_threads(threads))
-        for (int64_t i = 0; i < n; ++i) {
-            const float v = in[i];
-            o0[i] = v, o1[i] = v, o2[i] = v;
-        }
-    }
-}
+DEFINE_STREAM(stream_f64, double)
+DEFINE_STREAM(stream_f32, float)
+#undef DEFINE_STREAM
 
 typedef struct bench_case {
     int ndim;
