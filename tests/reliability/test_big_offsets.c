@@ -12,15 +12,7 @@
 #include <cmocka.h>
 
 #include "numgrad.h"
-
-#if defined(__has_include)
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#endif
-#endif
-#ifndef RUNNING_ON_VALGRIND
-#define RUNNING_ON_VALGRIND 0
-#endif
+#include "under_valgrind.h"
 
 #define GIB (INT64_C(1) << 30)
 

@@ -12,6 +12,7 @@
 
 #include "numgrad.h"
 #include "support.h"
+#include "under_valgrind.h"
 
 /* ASan and valgrind turn a failed `new` into a fatal report instead of std::bad_alloc:
  * the allocation-failure case only means something in a plain build. */
@@ -21,14 +22,6 @@
 #if __has_feature(address_sanitizer)
 #define NG_TEST_ASAN 1
 #endif
-#endif
-#if defined(__has_include)
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#endif
-#endif
-#ifndef RUNNING_ON_VALGRIND
-#define RUNNING_ON_VALGRIND 0
 #endif
 
 enum { N = 4 };
