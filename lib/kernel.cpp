@@ -240,8 +240,9 @@ inline __m128d coords_term(const double *x0, __m128d f0, __m128d f1, __m128d f2)
 #endif
 
 #if NG_AVX2
-// Weighted sums with streaming stores, 4 doubles per operation. The same IEEE operations
-// in the same order as the SSE2 and scalar loops: the same bits. For float32 samples the
+// The direct loops with 256-bit operations (4 doubles or 8 floats; float32 samples in
+// float64 arithmetic: 4 per operation, converted). The same IEEE operations in the same
+// order as the SSE2 and scalar loops: the same bits. For float32 samples in float64 the
 // gain is large: SSE2 converts 2 floats per instruction and the conversions, not memory,
 // bound the loop.
 bool have_avx2() {
