@@ -285,3 +285,45 @@ def test_large_at_every_alignment(dtype, shape, spacing):
             got = numgrad.gradient(f, *varargs, edge_order=edge_order, threads=threads)
             assert_same(as_list(got), want, "fresh output, %d threads, edge_order %d"
                         % (threads, edge_order))
+
+
+def extreme_samples(shape, dtype, rng):
+    """Normal samples with sparse extremes: equal neighbours (differences of +0 and -0),
+    subnormals, magnitudes from 2^-1074 to 2^1023 (differences that underflow, overflow
+    or straddle the kernel's range for its fast exact division), infinities and nans."""
+    f = rng.standard_normal(shape)
+    flat = f.reshape(-1)
+    n = flat.size
+    at = lambda k: rng.integers(0, n, k)  # noqa: E731
+    flat[at(n // 500)] = 0.0
+    flat[at(n // 500)] = -0.0
+    runs = at(200)  # runs of equal values: differences of exactly zero, both signs
+    for s, v in zip(runs, rng.choice([0.0, -0.0, 1.5, -2.25], runs.size)):
+        flat[s:s + 64] = v
+    k = n // 1000
+    flat[at(k)] = np.ldexp(rng.uniform(1, 2, k), rng.integers(-1074, 1024, k)) * rng.choice([-1, 1], k)
+    flat[at(k)] = np.ldexp(rng.uniform(1, 2, k), rng.integers(-1074, -1000, k))
+    flat[at(20)] = np.inf
+    flat[at(20)] = -np.inf
+    flat[at(20)] = np.nan
+    if np.dtype(dtype).kind == "c":
+        with np.errstate(invalid="ignore"):  # 1j * inf has a nan real part
+            return (f + 1j * f[::-1].reshape(shape)).astype(dtype)
+    return f.astype(dtype)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.complex128])
+@pytest.mark.parametrize("h", [0.7, -0.7, 3.0, 1e-300, 1e300, 2.0 ** -1030, 5e-324, 2.0 ** 1000])
+def test_large_true_division_at_extremes(dtype, h):
+    """A scalar spacing that is not a power of two is a true division. The float64
+    streaming loop divides with a multiply and two fused multiply-adds (Markstein's
+    correction), exact only away from overflow and underflow, and divides for real
+    where a chunk leaves that range: numpy's bits everywhere, signed zeros included."""
+    rng = np.random.default_rng(SEED)
+    f = extreme_samples((1031, 1029), dtype, rng)  # 8 MiB per output: the streaming loops
+    for edge_order in (1, 2):
+        want = reference(f, h, edge_order=edge_order)
+        for threads in (1, 2):
+            got = numgrad.gradient(f, h, edge_order=edge_order, threads=threads)
+            assert_same(as_list(got), want, "h=%r, %d threads, edge_order %d"
+                        % (h, threads, edge_order))
