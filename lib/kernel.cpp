@@ -112,7 +112,7 @@ constexpr int64_t staging_bytes = 4096;
 template <class R> struct Divisor {
     R d = R(1), inv = R(1);
     bool by_inverse = true;
-    R abs_d = R(1), abs_inv = R(1), lo = R(1), hi = R(0); // lo > hi: always divide
+    R lo = R(1), hi = R(0); // lo > hi: always divide
     Divisor() = default;
     explicit Divisor(R v) : d(v), inv(R(1) / v) {
         int e = 0;
@@ -122,9 +122,8 @@ template <class R> struct Divisor {
         if (!by_inverse && std::isnormal(v) && std::isnormal(inv)) {
             using L = std::numeric_limits<R>;
             constexpr int room = 2 * L::digits; // a quotient's and a remainder's bits
-            abs_d = std::fabs(v), abs_inv = R(1) / abs_d;
-            lo = std::ldexp(std::max(R(1), abs_d), L::min_exponent + room);
-            hi = std::ldexp(std::min(R(1), abs_d), L::max_exponent - room);
+            lo = std::ldexp(std::max(R(1), std::fabs(v)), L::min_exponent + room);
+            hi = std::ldexp(std::min(R(1), std::fabs(v)), L::max_exponent - room);
         }
     }
 };
@@ -363,8 +362,10 @@ NG_AVX2_FMA_FN void diff_avx2(const double *p, const double *q, double *w, int64
     // nan, inf, extreme magnitudes). A test per vector made the loop slower than dividing.
     constexpr int64_t chunk = 256;
     const bool fast = d.lo <= d.hi;
-    const __m256d div = _mm256_set1_pd(d.d), abs_d = _mm256_set1_pd(d.abs_d), y = _mm256_set1_pd(d.abs_inv),
-                  sign = _mm256_set1_pd(std::copysign(0.0, d.d)), neg = _mm256_set1_pd(-0.0);
+    // y = RN(1/|d|) = |RN(1/d)|: rounding to nearest is symmetric
+    const __m256d div = _mm256_set1_pd(d.d), abs_d = _mm256_set1_pd(std::fabs(d.d)),
+                  y = _mm256_set1_pd(std::fabs(d.inv)), sign = _mm256_set1_pd(std::copysign(0.0, d.d)),
+                  neg = _mm256_set1_pd(-0.0);
     const __m256i one = _mm256_set1_epi64x(1);
     uint64_t lo_bits = 0, hi_bits = 0;
     std::memcpy(&lo_bits, &d.lo, 8), std::memcpy(&hi_bits, &d.hi, 8);
