@@ -22,6 +22,9 @@
 //    at run time, AVX2 ones (vector_loop: SSE2 steps up to the 32-byte alignment that
 //    256-bit streaming stores need, since numpy's arrays start 16 bytes into a page); the
 //    others compute into a small staging buffer in L1 that is then streamed out;
+//  - whole rows that are adjacent in the input and an output, and that an outer axis
+//    computes with one formula, are one longer row: one call, not one per row (3-D rows
+//    are short, and a call per row of 2 KiB cost 13 % of 256^3 float64);
 //  - coordinates: outer axes use a table of numpy's weights (3 doubles per sample of the
 //    axis), the row axis computes them per column block, or inside the streaming loop
 //    (with software prefetch) when there is a single row;
@@ -1071,11 +1074,6 @@ template <class T, class O> struct Fused {
             streaming[i] = stream && L.d[r - 1].so[i] == 1;
             if (!stencils[i].uniform && !stencils[i].a && r >= 2)
                 blocked = i, x = stencils[i].x;
-            // Coordinates on float32 (or complex64) compute in the wider type, converting
-            // every sample: such loops are bound by the arithmetic, not the writes, and
-            // there runs of several rows measured 5 % slower (256^3, 2 threads).
-            if (!stencils[i].uniform && !std::is_same<typename Natural<T>::type, typename Wide<T>::type>::value)
-                group = 1;
         }
     }
 
@@ -1091,18 +1089,36 @@ template <class T, class O> struct Fused {
         for (int i = 0; i < k; ++i) {
             const int64_t so = rowdim.so[i], soy = r >= 2 ? L.d[ny].so[i] : 0;
             const int q = axis[i];
-            for (int64_t g = 0; g < count; ++g) {
+            // Whole rows that follow each other in the input and in this output.
+            const bool adjacent = c0 == 0 && c1 == X && sy == X * si && soy == X * so;
+            for (int64_t g = 0; g < count;) {
                 if (r >= 2)
                     pos[ny] = y + g;
                 const T *f = in + fi + g * sy;
                 O *o = out[i] + fo[i] + g * soy;
-                if (q == r - 1)
+                if (q == r - 1) {
                     kern[i].inner(f, si, o, so, c0, c1, streaming[i], blk);
-                else
-                    kern[i].outer(f + c0 * si, L.d[q].si, si, o + c0 * so, so, c1 - c0, pos[q],
-                                  streaming[i]);
+                    ++g;
+                    continue;
+                }
+                const int64_t rows = adjacent ? same_formula(i, y + g, count - g) : 1;
+                kern[i].outer(f + c0 * si, L.d[q].si, si, o + c0 * so, so, (c1 - c0) * rows, pos[q],
+                              streaming[i]);
+                g += rows;
             }
         }
+    }
+
+    // How many of the `count` rows from row y of the dim of Y output i computes with one
+    // formula (at least 1): adjacent ones are then one row, one call. Along another axis,
+    // all of them (one position); along this dim, its interior positions with a uniform
+    // spacing (coordinates: weights per position).
+    int64_t same_formula(int i, int64_t y, int64_t count) const {
+        if (axis[i] != r - 2)
+            return count;
+        if (kern[i].uniform && y > 0 && y < Y - 1)
+            return std::min(count, Y - 1 - y);
+        return 1;
     }
 
     // Thread t: rows ra .. rb-1 (flat over the dims outside the row dim, in memory order),

@@ -256,14 +256,16 @@ def large_spacing(kind, n, rng):
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-@pytest.mark.parametrize("shape", [((9 << 20) + 3,), (515, 2053)], ids=["1d", "2d"])
+@pytest.mark.parametrize("shape", [((9 << 20) + 3,), (515, 2053), (41, 61, 1021)],
+                         ids=["1d", "2d", "3d"])
 @pytest.mark.parametrize("spacing", ["unit", "scalar", "coords"])
 def test_large_at_every_alignment(dtype, shape, spacing):
     """Outputs large enough (8 MiB) for the kernel's streaming loops, written at each 8-,
-    16- and 32-byte alignment (2-D: an odd row length, so rows start at every alignment
-    too) and over 1 and 2 threads: numpy's bits everywhere. The loops step to alignment
-    with narrower vectors and finish rows through a staging buffer; a mistake in either
-    shows at some offset."""
+    16- and 32-byte alignment (2-D and 3-D: an odd row length, so rows start at every
+    alignment too) and over 1 and 2 threads: numpy's bits everywhere. The loops step to
+    alignment with narrower vectors and finish rows through a staging buffer; a mistake
+    in either shows at some offset. 3-D rows are short enough to be whole in a tile, so adjacent rows along an outer axis are written
+    as one longer row, boundary positions of the middle axis apart."""
     rng = np.random.default_rng(SEED)
     shape = tuple(n // np.dtype(dtype).itemsize if len(shape) == 1 else n for n in shape)
     f = rng.standard_normal(shape).astype(dtype)
