@@ -263,8 +263,9 @@ def test_large_at_every_alignment(dtype, shape, spacing):
     """Outputs large enough (8 MiB) for the kernel's streaming loops, written at each 8-,
     16- and 32-byte alignment (2-D and 3-D: an odd row length, so rows start at every
     alignment too) and over 1 and 2 threads: numpy's bits everywhere. The loops step to
-    alignment with narrower vectors and finish rows through a staging buffer; a mistake
-    in either shows at some offset. 3-D rows are short enough to be whole in a tile, so adjacent rows along an outer axis are written
+    alignment with narrower vectors (SSE2, AVX2 up to AVX-512's 64 bytes) and finish rows
+    through a staging buffer; a mistake in either shows at some offset. 3-D rows are
+    short enough to be whole in a tile, so adjacent rows along an outer axis are written
     as one longer row, boundary positions of the middle axis apart."""
     rng = np.random.default_rng(SEED)
     shape = tuple(n // np.dtype(dtype).itemsize if len(shape) == 1 else n for n in shape)
