@@ -367,6 +367,48 @@ NG_AVX2_FN void sum3_coords_avx2(const float *f0, float *w, int64_t n4, const do
                                                           _mm256_cvtps_pd(_mm_loadu_ps(f0 + j + 2)))));
     }
 }
+// Markstein's correction (Divisor) four doubles at a time. quotient() also tracks, in
+// `lowest` and `highest`, the high 32 bits of |x|'s bits less 1 (x = +-0: all ones, which
+// neither extreme sees); exact() tells whether every x so tracked lay where the
+// correction is exact. A caller writes a stretch of quotients, then writes it again with
+// divisions when it was not exact (rare: nan, inf, extreme magnitudes): a test per vector
+// made the loop slower than dividing.
+struct MarksteinAvx2 {
+    __m256d abs_d, y, sign, neg;
+    uint32_t lo_word;
+    int32_t hi_word;
+    MarksteinAvx2() = default;
+    NG_AVX2_FN explicit MarksteinAvx2(const Divisor<double> &d) {
+        // y = RN(1/|d|) = |RN(1/d)|: rounding to nearest is symmetric
+        abs_d = _mm256_set1_pd(std::fabs(d.d)), y = _mm256_set1_pd(std::fabs(d.inv));
+        sign = _mm256_set1_pd(std::copysign(0.0, d.d)), neg = _mm256_set1_pd(-0.0);
+        uint64_t lo_bits = 0, hi_bits = 0;
+        std::memcpy(&lo_bits, &d.lo, 8), std::memcpy(&hi_bits, &d.hi, 8);
+        lo_word = uint32_t(lo_bits >> 32) + 1; // conservative: |x| > lo
+        hi_word = int32_t(hi_bits >> 32) - 1;  // and |x| < hi
+    }
+    static NG_AVX2_FN void start(__m256i &lowest, __m256i &highest) {
+        lowest = _mm256_set1_epi32(-1), highest = _mm256_setzero_si256();
+    }
+    NG_AVX2_FMA_FN __m256d quotient(__m256d x, __m256i &lowest, __m256i &highest) const {
+        const __m256i t = _mm256_sub_epi64(_mm256_castpd_si256(_mm256_andnot_pd(neg, x)), _mm256_set1_epi64x(1));
+        lowest = _mm256_min_epu32(lowest, t);
+        highest = _mm256_max_epi32(highest, t);
+        const __m256d q0 = _mm256_mul_pd(x, y);
+        const __m256d r = _mm256_fmsub_pd(q0, abs_d, x);
+        return _mm256_xor_pd(_mm256_fnmadd_pd(r, y, q0), sign);
+    }
+    NG_AVX2_FN bool exact(__m256i lowest, __m256i highest) const {
+        alignas(32) uint32_t low[8], high[8];
+        _mm256_store_si256(reinterpret_cast<__m256i *>(low), lowest);
+        _mm256_store_si256(reinterpret_cast<__m256i *>(high), highest);
+        bool yes = true;
+        for (int k = 1; k < 8; k += 2) // the high halves
+            yes = yes && low[k] >= lo_word && int32_t(high[k]) <= hi_word;
+        return yes;
+    }
+};
+
 // p is the neighbour ahead, read here for the first time: prefetching it measured about
 // 5 % faster on 256^3.
 NG_AVX2_FMA_FN void diff_avx2(const double *p, const double *q, double *w, int64_t n4,
@@ -380,43 +422,24 @@ NG_AVX2_FMA_FN void diff_avx2(const double *p, const double *q, double *w, int64
         }
         return;
     }
-    // Markstein's correction (Divisor), chunk by chunk: a chunk tracks the high 32 bits of
-    // |x|'s bits less 1 (x = +-0: all ones, which neither extreme sees), and is written
-    // again with divisions when they leave the range where the correction is exact (rare:
-    // nan, inf, extreme magnitudes). A test per vector made the loop slower than dividing.
+    // Markstein's correction chunk by chunk, a chunk written again with divisions when
+    // it was not exact.
     constexpr int64_t chunk = 256;
     const bool fast = d.lo <= d.hi;
-    // y = RN(1/|d|) = |RN(1/d)|: rounding to nearest is symmetric
-    const __m256d div = _mm256_set1_pd(d.d), abs_d = _mm256_set1_pd(std::fabs(d.d)),
-                  y = _mm256_set1_pd(std::fabs(d.inv)), sign = _mm256_set1_pd(std::copysign(0.0, d.d)),
-                  neg = _mm256_set1_pd(-0.0);
-    const __m256i one = _mm256_set1_epi64x(1);
-    uint64_t lo_bits = 0, hi_bits = 0;
-    std::memcpy(&lo_bits, &d.lo, 8), std::memcpy(&hi_bits, &d.hi, 8);
-    const uint32_t lo_word = uint32_t(lo_bits >> 32) + 1; // conservative: |x| > lo
-    const int32_t hi_word = int32_t(hi_bits >> 32) - 1;   // and |x| < hi
+    const MarksteinAvx2 m(d);
+    const __m256d div = _mm256_set1_pd(d.d);
     for (int64_t j0 = 0; j0 < n4; j0 += chunk) {
         const int64_t j1 = std::min(n4, j0 + chunk);
         if (fast) {
-            __m256i lowest = _mm256_set1_epi32(-1), highest = _mm256_setzero_si256();
+            __m256i lowest, highest;
+            MarksteinAvx2::start(lowest, highest);
             for (int64_t j = j0; j < j1; j += 4) {
                 if (j % 8 == 0)
                     prefetch(p + j);
                 const __m256d x = _mm256_sub_pd(_mm256_loadu_pd(p + j), _mm256_loadu_pd(q + j));
-                const __m256i t = _mm256_sub_epi64(_mm256_castpd_si256(_mm256_andnot_pd(neg, x)), one);
-                lowest = _mm256_min_epu32(lowest, t);
-                highest = _mm256_max_epi32(highest, t);
-                const __m256d q0 = _mm256_mul_pd(x, y);
-                const __m256d r = _mm256_fmsub_pd(q0, abs_d, x);
-                _mm256_stream_pd(w + j, _mm256_xor_pd(_mm256_fnmadd_pd(r, y, q0), sign));
+                _mm256_stream_pd(w + j, m.quotient(x, lowest, highest));
             }
-            alignas(32) uint32_t low[8], high[8];
-            _mm256_store_si256(reinterpret_cast<__m256i *>(low), lowest);
-            _mm256_store_si256(reinterpret_cast<__m256i *>(high), highest);
-            bool exact = true;
-            for (int k = 1; k < 8; k += 2) // the high halves
-                exact = exact && low[k] >= lo_word && int32_t(high[k]) <= hi_word;
-            if (exact)
+            if (m.exact(lowest, highest))
                 continue;
             _mm_sfence(); // the divisions' stores after the chunk's first ones
         }
@@ -452,6 +475,175 @@ NG_AVX2_FN void sum3_avx2(const float *f0, const float *f1, const float *f2, flo
                                                             _mm256_mul_ps(vb, _mm256_loadu_ps(f1 + j))),
                                               _mm256_mul_ps(vc, _mm256_loadu_ps(f2 + j))));
     }
+}
+
+// The 256-bit operations of the lockstep loops, for float64 (4 per vector) and float32
+// (8): one loop serves both.
+struct PackedDouble {
+    using E = double;
+    using V = __m256d;
+    static constexpr int64_t n = 4;
+    static NG_AVX2_FN V load(const E *p) { return _mm256_loadu_pd(p); }
+    static NG_AVX2_FN void stream(E *w, V v) { _mm256_stream_pd(w, v); }
+    static NG_AVX2_FN V broadcast(E x) { return _mm256_set1_pd(x); }
+    static NG_AVX2_FN V sub(V a, V b) { return _mm256_sub_pd(a, b); }
+    static NG_AVX2_FN V mul(V a, V b) { return _mm256_mul_pd(a, b); }
+    static NG_AVX2_FN V div(V a, V b) { return _mm256_div_pd(a, b); }
+    // lane `at` of b where that lane of `lanes` (lane_mask) is set, else a
+    static NG_AVX2_FN V lane_mask(int64_t at) {
+        return _mm256_castsi256_pd(_mm256_cmpeq_epi64(_mm256_set1_epi64x(at), _mm256_setr_epi64x(0, 1, 2, 3)));
+    }
+    static NG_AVX2_FN V blend(V a, V b, V mask) { return _mm256_blendv_pd(a, b, mask); }
+    static NG_AVX2_FN V either(V m1, V m2) { return _mm256_or_pd(m1, m2); }
+    static NG_AVX2_FN V none() { return _mm256_setzero_pd(); }
+};
+struct PackedFloat {
+    using E = float;
+    using V = __m256;
+    static constexpr int64_t n = 8;
+    static NG_AVX2_FN V load(const E *p) { return _mm256_loadu_ps(p); }
+    static NG_AVX2_FN void stream(E *w, V v) { _mm256_stream_ps(w, v); }
+    static NG_AVX2_FN V broadcast(E x) { return _mm256_set1_ps(x); }
+    static NG_AVX2_FN V sub(V a, V b) { return _mm256_sub_ps(a, b); }
+    static NG_AVX2_FN V mul(V a, V b) { return _mm256_mul_ps(a, b); }
+    static NG_AVX2_FN V div(V a, V b) { return _mm256_div_ps(a, b); }
+    static NG_AVX2_FN V lane_mask(int64_t at) {
+        return _mm256_castsi256_ps(
+            _mm256_cmpeq_epi32(_mm256_set1_epi32(int(at)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)));
+    }
+    static NG_AVX2_FN V blend(V a, V b, V mask) { return _mm256_blendv_ps(a, b, mask); }
+    static NG_AVX2_FN V either(V m1, V m2) { return _mm256_or_ps(m1, m2); }
+    static NG_AVX2_FN V none() { return _mm256_setzero_ps(); }
+};
+template <class E> using Packed = typename std::conditional<std::is_same<E, double>::value, PackedDouble, PackedFloat>::type;
+
+// One output of a lockstep loop: w[j] = (p[j] - q[j]) / d.
+template <class T> struct Lane {
+    const T *p, *q;
+    T *w; // 32-byte aligned
+    Divisor<T> d;
+};
+
+// Where the output along the row dim (lane `lane`, -1: none) has its row boundaries inside
+// a lockstep stretch that spans whole rows of X columns: the last column of a row at
+// `next` (from the stretch's start), the first of the following row at next + 1, and so
+// on every X columns. Their values come from the caller (the boundary formulas).
+struct Seams {
+    int lane = -1;
+    int64_t next = INT64_MAX, X = 0;
+};
+
+// The quotients of a lockstep loop: by the inverse (a power of two), by division, or
+// (float64) with Markstein's correction, tracking the range where it is exact.
+template <class P, int K> struct ByInverse {
+    typename P::V inv[K];
+    NG_AVX2_FN explicit ByInverse(const Lane<typename P::E> *lane) {
+        for (int i = 0; i < K; ++i)
+            inv[i] = P::broadcast(lane[i].d.inv);
+    }
+    NG_AVX2_FN typename P::V operator()(int i, typename P::V x) { return P::mul(inv[i], x); }
+};
+template <class P, int K> struct ByDivision {
+    typename P::V d[K];
+    NG_AVX2_FN explicit ByDivision(const Lane<typename P::E> *lane) {
+        for (int i = 0; i < K; ++i)
+            d[i] = P::broadcast(lane[i].d.d);
+    }
+    NG_AVX2_FN typename P::V operator()(int i, typename P::V x) { return P::div(x, d[i]); }
+};
+template <int K> struct ByMarkstein {
+    MarksteinAvx2 m[K];
+    MarksteinAvx2 narrowest; // the lanes' ranges tracked together, checked against the narrowest
+    __m256i lowest, highest;
+    NG_AVX2_FN explicit ByMarkstein(const Lane<double> *lane) {
+        for (int i = 0; i < K; ++i)
+            m[i] = MarksteinAvx2(lane[i].d);
+        narrowest = m[0];
+        for (int i = 1; i < K; ++i)
+            narrowest.lo_word = std::max(narrowest.lo_word, m[i].lo_word),
+            narrowest.hi_word = std::min(narrowest.hi_word, m[i].hi_word);
+        MarksteinAvx2::start(lowest, highest);
+    }
+    NG_AVX2_FMA_FN __m256d operator()(int i, __m256d x) { return m[i].quotient(x, lowest, highest); }
+    NG_AVX2_FN bool exact() const { return narrowest.exact(lowest, highest); }
+};
+
+// The differences of K outputs over the same n columns (a multiple of P::n), element by
+// element: the K streams of streaming stores interleaved finely rather than one after
+// another. On AMD Zen 5 three output streams written in runs (of 2 KiB rows, or 64 KiB)
+// took 20.5 ms for a minimal 256^3 float64 pass against 15.3 in lockstep (14.5 for a
+// plain copy to three outputs). `ahead` (the operand read for the first time: the next
+// plane) is prefetched. The seams' lanes take edge(j) instead (the x there is replaced
+// by 0, so that Markstein's range sees only real differences).
+template <class P, int K, class Q, class Edge>
+NG_AVX2_FMA_FN void lockstep_loop(const Lane<typename P::E> *lane, int64_t n, const typename P::E *ahead,
+                                  Q &state, const Seams &seams, Edge &edge) {
+    using E = typename P::E;
+    using V = typename P::V;
+    // the lanes and the quotient's state in locals (registers): the stores could
+    // otherwise alias them (vector types may alias anything)
+    Q quotient = state;
+    const E *p[K], *q[K];
+    E *w[K];
+    for (int i = 0; i < K; ++i)
+        p[i] = lane[i].p, q[i] = lane[i].q, w[i] = lane[i].w;
+    int64_t seam = seams.next;
+    bool row_end = true; // the seam at `seam` is a row's last column (else a first one)
+    for (int64_t j = 0; j < n;) {
+        const int64_t stop = seam < n ? seam / P::n * P::n : n; // the vectors before a seam's
+        for (; j < stop; j += P::n) {
+            if (j % (64 / int64_t(sizeof(E))) == 0)
+                prefetch(ahead + j);
+            for (int i = 0; i < K; ++i)
+                P::stream(w[i] + j, quotient(i, P::sub(P::load(p[i] + j), P::load(q[i] + j))));
+        }
+        if (j >= n)
+            break;
+        // the vector at j holds one seam or more
+        V values = P::none(), mask = P::none();
+        for (; seam < j + P::n; row_end = !row_end) {
+            const V at = P::lane_mask(seam - j);
+            values = P::blend(values, P::broadcast(edge(seam)), at), mask = P::either(mask, at);
+            seam += row_end ? 1 : seams.X - 1;
+        }
+        for (int i = 0; i < K; ++i) {
+            V x = P::sub(P::load(p[i] + j), P::load(q[i] + j));
+            if (i == seams.lane)
+                x = P::blend(x, P::none(), mask);
+            V v = quotient(i, x);
+            if (i == seams.lane)
+                v = P::blend(v, values, mask);
+            P::stream(w[i] + j, v);
+        }
+        j += P::n;
+    }
+    state = quotient;
+}
+
+// lockstep_loop with the quotients the divisors allow: by the inverse when every lane's
+// is exact (dividing would give the same bits), float64 with Markstein's correction (and
+// again with divisions where that was not exact), else by division.
+template <int K, class E, class Edge>
+void diff_lockstep(const Lane<E> *lane, int64_t n, const E *ahead, const Seams &seams, Edge &&edge) {
+    using P = Packed<E>;
+    bool inverse = true, fast = std::is_same<E, double>::value;
+    for (int i = 0; i < K; ++i)
+        inverse = inverse && lane[i].d.by_inverse, fast = fast && lane[i].d.lo <= lane[i].d.hi;
+    if (inverse) {
+        ByInverse<P, K> quotient(lane);
+        return lockstep_loop<P, K>(lane, n, ahead, quotient, seams, edge);
+    }
+    if constexpr (std::is_same<E, double>::value) {
+        if (fast) {
+            ByMarkstein<K> quotient(lane);
+            lockstep_loop<P, K>(lane, n, ahead, quotient, seams, edge);
+            if (quotient.exact())
+                return;
+            _mm_sfence(); // the divisions' stores after the first ones
+        }
+    }
+    ByDivision<P, K> quotient(lane);
+    lockstep_loop<P, K>(lane, n, ahead, quotient, seams, edge);
 }
 
 #if NG_AVX512
@@ -946,49 +1138,51 @@ template <class T, class O, class A> struct AxisKernel {
         }
     }
 
+    // The formula at position i of the axis for a row across it, as offsets from the row
+    // (sa the input stride along the axis): a difference (f[p] - f[q]) / d, or a weighted
+    // sum wa*f[p] + wb*f[q] + wc*f[r].
+    struct Formula {
+        bool weighted;
+        int64_t p, q, r;
+        Divisor<R> d;
+        R wa, wb, wc;
+    };
+    Formula outer_formula(int64_t sa, int64_t i) const {
+        if (i == 0)
+            return edge_order == 1 ? Formula{false, sa, 0, 0, left1, R(), R(), R()}
+                                   : Formula{true, 0, sa, 2 * sa, {}, left2[0], left2[1], left2[2]};
+        if (i == n - 1)
+            return edge_order == 1 ? Formula{false, 0, -sa, 0, right1, R(), R(), R()}
+                                   : Formula{true, -2 * sa, -sa, 0, {}, right2[0], right2[1], right2[2]};
+        if (uniform)
+            return Formula{false, sa, -sa, 0, interior, R(), R(), R()};
+        return Formula{true, -sa, 0, sa, {}, R(a[i]), R(b[i]), R(c[i])};
+    }
+
     // Position i along the axis for m elements across it: f and o address the first
     // element of the row at position i, sa is the input stride along the axis.
     void outer(const T *f, int64_t sa, int64_t si, O *o, int64_t so, int64_t m, int64_t i,
                bool streaming) const {
-        const T *p = f, *q = f, *r = f;
-        Divisor<R> d = interior;
-        R wa = R(), wb = R(), wc = R();
-        bool weighted = false;
-        if (i == 0) {
-            if (edge_order == 1)
-                p = f + sa, q = f, d = left1;
-            else
-                p = f, q = f + sa, r = f + 2 * sa, weighted = true, wa = left2[0], wb = left2[1],
-                wc = left2[2];
-        } else if (i == n - 1) {
-            if (edge_order == 1)
-                p = f, q = f - sa, d = right1;
-            else
-                p = f - 2 * sa, q = f - sa, r = f, weighted = true, wa = right2[0],
-                wb = right2[1], wc = right2[2];
-        } else if (uniform) {
-            p = f + sa, q = f - sa;
-        } else {
-            p = f - sa, q = f, r = f + sa, weighted = true, wa = R(a[i]), wb = R(b[i]), wc = R(c[i]);
-        }
-        if (weighted)
+        const Formula fm = outer_formula(sa, i);
+        const T *p = f + fm.p, *q = f + fm.q, *r = f + fm.r;
+        if (fm.weighted)
             emit(
                 o, so, m, streaming,
                 [&](O *w, int64_t ws, int64_t j, int64_t count) {
-                    Rw::sum3(p + j * si, q + j * si, r + j * si, si, w, ws, count, wa, wb, wc);
+                    Rw::sum3(p + j * si, q + j * si, r + j * si, si, w, ws, count, fm.wa, fm.wb, fm.wc);
                 },
                 [&](O *w, int64_t j, int64_t count) {
-                    return si == 1 ? Dr::sum3(p + j, q + j, r + j, w, count, wa, wb, wc) : 0;
+                    return si == 1 ? Dr::sum3(p + j, q + j, r + j, w, count, fm.wa, fm.wb, fm.wc) : 0;
                 },
                 0, m);
         else
             emit(
                 o, so, m, streaming,
                 [&](O *w, int64_t ws, int64_t j, int64_t count) {
-                    Rw::diff(p + j * si, q + j * si, si, w, ws, count, d);
+                    Rw::diff(p + j * si, q + j * si, si, w, ws, count, fm.d);
                 },
                 [&](O *w, int64_t j, int64_t count) {
-                    return si == 1 ? Dr::diff(p + j, q + j, w, count, d) : 0;
+                    return si == 1 ? Dr::diff(p + j, q + j, w, count, fm.d) : 0;
                 },
                 0, m);
     }
@@ -1002,9 +1196,7 @@ template <class T, class O, class A> struct AxisKernel {
         // The interior formulas, by position: fill(w, ws, i, count) and a direct loop.
         if (uniform)
             along(f, si, o, so, c0, c1, streaming,
-                  [&](O *w, int64_t ws, int64_t i, int64_t count) {
-                      Rw::diff(f + (i + 1) * si, f + (i - 1) * si, si, w, ws, count, interior);
-                  },
+                  [&](O *w, int64_t ws, int64_t i, int64_t count) { diff_interior(f, si, w, ws, i, count); },
                   [&](O *w, int64_t i, int64_t count) {
                       return si == 1 ? Dr::diff(f + i + 1, f + i - 1, w, count, interior) : 0;
                   });
@@ -1030,6 +1222,36 @@ template <class T, class O, class A> struct AxisKernel {
         }
     }
 
+    // The uniform interior positions i .. i+count-1 of a line along the axis into w.
+    void diff_interior(const T *f, int64_t si, O *w, int64_t ws, int64_t i, int64_t count) const {
+        Rw::diff(f + (i + 1) * si, f + (i - 1) * si, si, w, ws, count, interior);
+    }
+
+    // Positions i .. i+count-1 of a line along the axis into w (stride ws): the boundary
+    // formulas at 0 and n-1, the interior ones `fill(w, ws, i, count)` (by position).
+    template <class F>
+    void line(const T *f, int64_t si, O *w, int64_t ws, int64_t i, int64_t count, F &&fill) const {
+        const int64_t first = i, end = i + count;
+        if (i == 0) {
+            if (edge_order == 1)
+                Rw::diff(f + si, f, si, w, ws, 1, left1);
+            else
+                Rw::sum3(f, f + si, f + 2 * si, si, w, ws, 1, left2[0], left2[1], left2[2]);
+            ++i;
+        }
+        const int64_t interior_end = std::min<int64_t>(end, n - 1);
+        if (i < interior_end)
+            fill(w + (i - first) * ws, ws, i, interior_end - i);
+        if (end == n) {
+            O *last = w + (n - 1 - first) * ws;
+            if (edge_order == 1)
+                Rw::diff(f + (n - 1) * si, f + (n - 2) * si, si, last, ws, 1, right1);
+            else
+                Rw::sum3(f + (n - 3) * si, f + (n - 2) * si, f + (n - 1) * si, si, last, ws, 1, right2[0],
+                         right2[1], right2[2]);
+        }
+    }
+
     // inner() for interior formulas `fill` and `direct` (by position): one emit for the
     // whole segment, the boundary positions included, so a row's ends and the elements
     // before the direct loop's alignment share the staging buffer.
@@ -1039,28 +1261,7 @@ template <class T, class O, class A> struct AxisKernel {
         const int64_t lo = std::max<int64_t>(c0, 1), hi = std::min<int64_t>(c1, n - 1);
         emit(
             o + c0 * so, so, c1 - c0, streaming,
-            [&](O *w, int64_t ws, int64_t j, int64_t count) {
-                int64_t i = c0 + j;
-                const int64_t end = i + count;
-                if (i == 0) {
-                    if (edge_order == 1)
-                        Rw::diff(f + si, f, si, w, ws, 1, left1);
-                    else
-                        Rw::sum3(f, f + si, f + 2 * si, si, w, ws, 1, left2[0], left2[1], left2[2]);
-                    ++i;
-                }
-                const int64_t interior_end = std::min<int64_t>(end, n - 1);
-                if (i < interior_end)
-                    fill(w + (i - c0 - j) * ws, ws, i, interior_end - i);
-                if (end == n) {
-                    O *last = w + (n - 1 - c0 - j) * ws;
-                    if (edge_order == 1)
-                        Rw::diff(f + (n - 1) * si, f + (n - 2) * si, si, last, ws, 1, right1);
-                    else
-                        Rw::sum3(f + (n - 3) * si, f + (n - 2) * si, f + (n - 1) * si, si, last, ws, 1,
-                                 right2[0], right2[1], right2[2]);
-                }
-            },
+            [&](O *w, int64_t ws, int64_t j, int64_t count) { line(f, si, w, ws, c0 + j, count, fill); },
             [&](O *w, int64_t j, int64_t count) { return direct(w, c0 + j, count); }, lo - c0, hi - c0);
     }
 };
@@ -1183,13 +1384,18 @@ template <class T, class O> struct Fused {
     bool streaming[NG_MAX_NDIM];
     int64_t X = 0, Y = 0;     // row length, extent of the dim outside it
     int64_t W, B;             // tile sizes (tile_sizes)
-    int64_t group;            // rows per output run (rows())
+    int64_t group;            // rows per call of rows(): per output run, or lockstep's
     int r;
     // The output along the row dim when its weights are computed per column block (-1:
     // none), its coordinates, and 3*W doubles of scratch per thread for them.
     int blocked = -1;
     const double *x = nullptr;
     double *scratch = nullptr;
+    // Rows in lockstep (lockstep_row): float32 or float64 in and out, 2 or 3 outputs, all
+    // streamed, uniform spacing, unit-stride rows, and AVX2.
+    static constexpr bool lockstep_types =
+        std::is_same<T, O>::value && (std::is_same<T, double>::value || std::is_same<T, float>::value);
+    bool lockstep = false;
 
     Fused(const Request &rq, const Layout &layout, const Stencil *stencils, int64_t width,
           int64_t block, double *weights)
@@ -1209,13 +1415,142 @@ template <class T, class O> struct Fused {
             if (!stencils[i].uniform && !stencils[i].a && r >= 2)
                 blocked = i, x = stencils[i].x;
         }
+#if NG_AVX2
+        if constexpr (lockstep_types) {
+            lockstep = have_avx2() && (k == 2 || k == 3) && L.d[r - 1].si == 1;
+            for (int i = 0; i < k; ++i)
+                lockstep = lockstep && streaming[i] && kern[i].uniform;
+        }
+#endif
+        if (lockstep) // no runs to keep short: a tile's rows in one go, one stretch where they allow
+            group = B;
     }
 
     // Rows y .. y+count-1 of the dim of Y (index pos[q] of every other dim q < r-1),
-    // columns c0 .. c1-1: fi and fo address row y. Output by output, so each output gets
-    // `count` consecutive row segments in one run.
+    // columns c0 .. c1-1: fi and fo address row y. In lockstep where it applies, else
+    // output by output.
     void rows(int64_t fi, const int64_t *fo, int64_t *pos, int64_t y, int64_t count, int64_t c0,
               int64_t c1, const Weights *blk) const {
+        if (!lockstep)
+            return each_output(fi, fo, pos, y, count, c0, c1, blk);
+        const int ny = r - 2; // lockstep has 2 or 3 outputs, so r >= 2
+        for (int64_t g = 0; g < count;) {
+            pos[ny] = y + g;
+            int64_t row[NG_MAX_NDIM];
+            O *o[NG_MAX_NDIM];
+            for (int i = 0; i < k; ++i)
+                row[i] = fo[i] + g * L.d[ny].so[i], o[i] = out[i] + row[i];
+            const int64_t done = lockstep_rows(in + fi + g * L.d[ny].si, o, pos, y + g, count - g, c0, c1);
+            if (done == 0)
+                each_output(fi + g * L.d[ny].si, row, pos, y + g, 1, c0, c1, blk);
+            g += std::max<int64_t>(done, 1);
+        }
+    }
+
+    // Rows y .. in lockstep (diff_lockstep): f and o[i] address column 0 of row y in the
+    // input and in output i. As many of the `count` rows as are whole, adjacent in the input
+    // and every output, and computed with one formula by every outer axis are one stretch
+    // (the row dim's boundary columns inside it are the loop's seams); the stretch's ends
+    // and the columns before the outputs' 32-byte alignment go through a staging buffer,
+    // output by output (a row each cost a quarter of a 256^3 pass). Returns the rows
+    // written, or 0, having written nothing, where row y takes the per-output path: a
+    // weighted sum (coordinates, edge_order 2 edges), outputs at different alignments, a
+    // short row.
+    int64_t lockstep_rows(const T *f, O *const *o, const int64_t *pos, int64_t y, int64_t count, int64_t c0,
+                          int64_t c1) const {
+#if NG_AVX2
+        if constexpr (lockstep_types) {
+            using Ax = typename Kernels<T, O>::Nat;
+            constexpr int64_t V = 32 / int64_t(sizeof(T)); // elements per vector
+            const int ny = r - 2, K = std::min(k, 3); // K == k: lockstep has 2 or 3 outputs
+            bool adjacent = c0 == 0 && c1 == X && L.d[ny].si == X;
+            for (int i = 0; i < K; ++i)
+                adjacent = adjacent && L.d[ny].so[i] == X;
+            int64_t rows = adjacent ? count : 1;
+            int row_output = -1; // the output along the row dim
+            typename Ax::Formula fm[3];
+            for (int i = 0; i < K; ++i) {
+                if (axis[i] == r - 1) {
+                    row_output = i;
+                    continue;
+                }
+                fm[i] = kern[i].nat.outer_formula(L.d[axis[i]].si, pos[axis[i]]);
+                if (fm[i].weighted)
+                    return 0;
+                rows = std::min(rows, same_formula(i, y, rows));
+            }
+            // the stretch: m columns from column c0 of row y
+            const int64_t m = rows == 1 ? c1 - c0 : rows * X;
+            const int64_t lo = row_output >= 0 && c0 == 0 ? 1 : 0;
+            const int64_t hi = row_output >= 0 && c1 == X ? m - 1 : m;
+            if (hi - lo < 2 * V)
+                return 0;
+            for (int i = 1; i < K; ++i)
+                if ((reinterpret_cast<uintptr_t>(o[i]) - reinterpret_cast<uintptr_t>(o[0])) % 32 != 0)
+                    return 0;
+            const int64_t start = lo + elements_before<32>(o[0] + c0 + lo, hi - lo);
+            const int64_t n = (hi - start) / V * V, end = start + n;
+            if (n == 0)
+                return 0;
+            // Output i at the row dim's column `col` of the stretch's row g (col 0 or X-1
+            // for the row output's seams).
+            const auto row_values = [&](int i, int64_t t, int64_t count_, O *w) {
+                const int64_t g = (c0 + t) / X, col = c0 + t - g * X;
+                const Ax &ax = kern[i].nat;
+                const T *row = f + g * X;
+                ax.line(row, 1, w, 1, col, count_, [&](O *v, int64_t vs, int64_t at, int64_t cnt) {
+                    ax.diff_interior(row, 1, v, vs, at, cnt);
+                });
+            };
+            alignas(64) O buffer[2 * V]; // the ends: at most V columns each
+            const auto ends = [&](int i, int64_t a, int64_t b) {
+                if (a >= b)
+                    return;
+                if (i == row_output)
+                    row_values(i, a, b - a, buffer);
+                else
+                    Rows<T, O, T>::diff(f + c0 + a + fm[i].p, f + c0 + a + fm[i].q, 1, buffer, 1, b - a, fm[i].d);
+                stream_elements(o[i] + c0 + a, buffer, b - a);
+            };
+            Lane<T> lane[3];
+            const T *ahead = nullptr; // the operand farthest ahead: the next plane
+            int64_t reach = -1;
+            const T *fs = f + c0 + start;
+            for (int i = 0; i < K; ++i) {
+                ends(i, 0, start);
+                if (i == row_output) {
+                    lane[i] = Lane<T>{fs + 1, fs - 1, o[i] + c0 + start, kern[i].nat.interior};
+                    continue;
+                }
+                lane[i] = Lane<T>{fs + fm[i].p, fs + fm[i].q, o[i] + c0 + start, fm[i].d};
+                if (std::abs(fm[i].p) > reach)
+                    reach = std::abs(fm[i].p), ahead = lane[i].p;
+            }
+            Seams seams;
+            if (row_output >= 0 && rows > 1)
+                seams = Seams{row_output, X - 1 - start, X};
+            const auto edge = [&](int64_t j) {
+                O v;
+                row_values(row_output, start + j, 1, &v);
+                return v;
+            };
+            if (K == 2)
+                diff_lockstep<2>(lane, n, ahead ? ahead : lane[0].p, seams, edge);
+            else
+                diff_lockstep<3>(lane, n, ahead ? ahead : lane[0].p, seams, edge);
+            for (int i = 0; i < K; ++i)
+                ends(i, end, m);
+            return rows;
+        }
+#endif
+        (void)f, (void)o, (void)pos, (void)y, (void)count, (void)c0, (void)c1;
+        return 0;
+    }
+
+    // rows() output by output, so each output gets `count` consecutive row segments in
+    // one run.
+    void each_output(int64_t fi, const int64_t *fo, int64_t *pos, int64_t y, int64_t count, int64_t c0,
+                     int64_t c1, const Weights *blk) const {
         const Dim &rowdim = L.d[r - 1];
         const int64_t si = rowdim.si;
         const int ny = r - 2;
