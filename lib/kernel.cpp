@@ -374,9 +374,9 @@ NG_AVX2_FN void sum3_coords_avx2(const float *f0, float *w, int64_t n4, const do
 // Markstein's correction (Divisor) four doubles at a time. quotient() also tracks, in
 // `lowest` and `highest`, the high 32 bits of |x|'s bits less 1 (x = +-0: all ones, which
 // neither extreme sees); exact() tells whether every x so tracked lay where the
-// correction is exact. A caller writes a stretch of quotients, then writes it again with
-// divisions when it was not exact (rare: nan, inf, extreme magnitudes): a test per vector
-// made the loop slower than dividing.
+// correction is exact. diff_lockstep writes a chunk of quotients, then writes it again
+// with divisions when it was not exact (rare: nan, inf, extreme magnitudes): a test per
+// vector made the loop slower than dividing.
 struct MarksteinAvx2 {
     __m256d abs_d, y, sign, neg;
     uint32_t lo_word;
@@ -413,63 +413,6 @@ struct MarksteinAvx2 {
     }
 };
 
-// p is the neighbour ahead, read here for the first time: prefetching it measured about
-// 5 % faster on 256^3.
-NG_AVX2_FMA_FN void diff_avx2(const double *p, const double *q, double *w, int64_t n4,
-                              const Divisor<double> &d) {
-    if (d.by_inverse) {
-        const __m256d inv = _mm256_set1_pd(d.inv);
-        for (int64_t j = 0; j < n4; j += 4) {
-            if (j % 8 == 0)
-                prefetch(p + j);
-            _mm256_stream_pd(w + j, _mm256_mul_pd(inv, _mm256_sub_pd(_mm256_loadu_pd(p + j), _mm256_loadu_pd(q + j))));
-        }
-        return;
-    }
-    // Markstein's correction chunk by chunk, a chunk written again with divisions when
-    // it was not exact.
-    constexpr int64_t chunk = 256;
-    const bool fast = d.lo <= d.hi;
-    const MarksteinAvx2 m(d);
-    const __m256d div = _mm256_set1_pd(d.d);
-    for (int64_t j0 = 0; j0 < n4; j0 += chunk) {
-        const int64_t j1 = std::min(n4, j0 + chunk);
-        if (fast) {
-            __m256i lowest, highest;
-            MarksteinAvx2::start(lowest, highest);
-            for (int64_t j = j0; j < j1; j += 4) {
-                if (j % 8 == 0)
-                    prefetch(p + j);
-                const __m256d x = _mm256_sub_pd(_mm256_loadu_pd(p + j), _mm256_loadu_pd(q + j));
-                _mm256_stream_pd(w + j, m.quotient(x, lowest, highest));
-            }
-            if (m.exact(lowest, highest))
-                continue;
-            _mm_sfence(); // the divisions' stores after the chunk's first ones
-        }
-        for (int64_t j = j0; j < j1; j += 4) {
-            if (j % 8 == 0)
-                prefetch(p + j);
-            _mm256_stream_pd(w + j, _mm256_div_pd(_mm256_sub_pd(_mm256_loadu_pd(p + j), _mm256_loadu_pd(q + j)), div));
-        }
-    }
-}
-// float32 in float32 arithmetic, 8 per operation (n8 a multiple of 8, w 32-byte aligned)
-NG_AVX2_FN void diff_avx2(const float *p, const float *q, float *w, int64_t n8, const Divisor<float> &d) {
-    if (d.by_inverse) {
-        const __m256 inv = _mm256_set1_ps(d.inv);
-        for (int64_t j = 0; j < n8; j += 8) {
-            prefetch(p + j);
-            _mm256_stream_ps(w + j, _mm256_mul_ps(inv, _mm256_sub_ps(_mm256_loadu_ps(p + j), _mm256_loadu_ps(q + j))));
-        }
-    } else {
-        const __m256 div = _mm256_set1_ps(d.d);
-        for (int64_t j = 0; j < n8; j += 8) {
-            prefetch(p + j);
-            _mm256_stream_ps(w + j, _mm256_div_ps(_mm256_sub_ps(_mm256_loadu_ps(p + j), _mm256_loadu_ps(q + j)), div));
-        }
-    }
-}
 NG_AVX2_FN void sum3_avx2(const float *f0, const float *f1, const float *f2, float *w, int64_t n8,
                           float a, float b, float c) {
     const __m256 va = _mm256_set1_ps(a), vb = _mm256_set1_ps(b), vc = _mm256_set1_ps(c);
@@ -493,7 +436,7 @@ struct PackedDouble {
     static NG_AVX2_FN V sub(V a, V b) { return _mm256_sub_pd(a, b); }
     static NG_AVX2_FN V mul(V a, V b) { return _mm256_mul_pd(a, b); }
     static NG_AVX2_FN V div(V a, V b) { return _mm256_div_pd(a, b); }
-    // lane `at` of b where that lane of `lanes` (lane_mask) is set, else a
+    // all ones in lane `at`, zeros elsewhere; blend: b where mask is set, else a
     static NG_AVX2_FN V lane_mask(int64_t at) {
         return _mm256_castsi256_pd(_mm256_cmpeq_epi64(_mm256_set1_epi64x(at), _mm256_setr_epi64x(0, 1, 2, 3)));
     }
@@ -530,8 +473,9 @@ template <class T> struct Lane {
 
 // Where the output along the row dim (lane `lane`, -1: none) has its row boundaries inside
 // a lockstep stretch that spans whole rows of X columns: the last column of a row at
-// `next` (from the stretch's start), the first of the following row at next + 1, and so
-// on every X columns. Their values come from the caller (the boundary formulas).
+// `next` (from the stretch's start; at most X-1 before it), the first of the following
+// row at next + 1, and so on every X columns. Their values come from the caller (the
+// boundary formulas).
 struct Seams {
     int lane = -1;
     int64_t next = INT64_MAX, X = 0;
@@ -546,6 +490,7 @@ template <class P, int K> struct ByInverse {
             inv[i] = P::broadcast(lane[i].d.inv);
     }
     NG_AVX2_FN typename P::V operator()(int i, typename P::V x) { return P::mul(inv[i], x); }
+    bool exact() const { return true; }
 };
 template <class P, int K> struct ByDivision {
     typename P::V d[K];
@@ -554,6 +499,7 @@ template <class P, int K> struct ByDivision {
             d[i] = P::broadcast(lane[i].d.d);
     }
     NG_AVX2_FN typename P::V operator()(int i, typename P::V x) { return P::div(x, d[i]); }
+    bool exact() const { return true; }
 };
 template <int K> struct ByMarkstein {
     MarksteinAvx2 m[K];
@@ -578,21 +524,25 @@ template <int K> struct ByMarkstein {
 // took 20.5 ms for a minimal 256^3 float64 pass against 15.3 in lockstep (14.5 for a
 // plain copy to three outputs). `ahead` (the operand read for the first time: the next
 // plane) is prefetched. The seams' lanes take edge(j) instead (the x there is replaced
-// by 0, so that Markstein's range sees only real differences).
+// by 0, so that Markstein's range sees only real differences). Returns the quotients'
+// exact().
 template <class P, int K, class Q, class Edge>
-NG_AVX2_FMA_FN void lockstep_loop(const Lane<typename P::E> *lane, int64_t n, const typename P::E *ahead,
-                                  Q &state, const Seams &seams, Edge &edge) {
+NG_AVX2_FMA_FN bool lockstep_loop(const Lane<typename P::E> *lane, int64_t n, const typename P::E *ahead,
+                                  const Seams &seams, Edge &edge) {
     using E = typename P::E;
     using V = typename P::V;
-    // the lanes and the quotient's state in locals (registers): the stores could
-    // otherwise alias them (vector types may alias anything)
-    Q quotient = state;
+    // The quotients (constructed here: a copy of their state in and out cost as much as
+    // the loop) and the lanes in locals (registers): the stores could otherwise alias
+    // them (vector types may alias anything).
+    Q quotient(lane);
     const E *p[K], *q[K];
     E *w[K];
     for (int i = 0; i < K; ++i)
         p[i] = lane[i].p, q[i] = lane[i].q, w[i] = lane[i].w;
     int64_t seam = seams.next;
     bool row_end = true; // the seam at `seam` is a row's last column (else a first one)
+    for (; seam < 0; row_end = !row_end) // a row's last column before the start (a chunk's)
+        seam += row_end ? 1 : seams.X - 1;
     for (int64_t j = 0; j < n;) {
         const int64_t stop = seam < n ? seam / P::n * P::n : n; // the vectors before a seam's
         for (; j < stop; j += P::n) {
@@ -621,33 +571,54 @@ NG_AVX2_FMA_FN void lockstep_loop(const Lane<typename P::E> *lane, int64_t n, co
         }
         j += P::n;
     }
-    state = quotient;
+    return quotient.exact();
 }
 
 // lockstep_loop with the quotients the divisors allow: by the inverse when every lane's
-// is exact (dividing would give the same bits), float64 with Markstein's correction (and
-// again with divisions where that was not exact), else by division.
+// is exact (dividing would give the same bits), float64 with Markstein's correction chunk
+// by chunk (a chunk not exact written again with divisions: one nan costs a chunk, not the
+// stretch), else by division.
 template <int K, class E, class Edge>
-void diff_lockstep(const Lane<E> *lane, int64_t n, const E *ahead, const Seams &seams, Edge &&edge) {
+NG_AVX2_FN void diff_lockstep(const Lane<E> *lane, int64_t n, const E *ahead, const Seams &seams, Edge &&edge) {
     using P = Packed<E>;
     bool inverse = true, fast = std::is_same<E, double>::value;
     for (int i = 0; i < K; ++i)
         inverse = inverse && lane[i].d.by_inverse, fast = fast && lane[i].d.lo <= lane[i].d.hi;
     if (inverse) {
-        ByInverse<P, K> quotient(lane);
-        return lockstep_loop<P, K>(lane, n, ahead, quotient, seams, edge);
+        lockstep_loop<P, K, ByInverse<P, K>>(lane, n, ahead, seams, edge);
+        return;
     }
     if constexpr (std::is_same<E, double>::value) {
         if (fast) {
-            ByMarkstein<K> quotient(lane);
-            lockstep_loop<P, K>(lane, n, ahead, quotient, seams, edge);
-            if (quotient.exact())
-                return;
-            _mm_sfence(); // the divisions' stores after the first ones
+            constexpr int64_t chunk = 1024; // a multiple of P::n
+            for (int64_t j0 = 0; j0 < n; j0 += chunk) {
+                Lane<E> part[K];
+                for (int i = 0; i < K; ++i)
+                    part[i] = Lane<E>{lane[i].p + j0, lane[i].q + j0, lane[i].w + j0, lane[i].d};
+                Seams at = seams; // from the chunk's start: the last row end before it, or after
+                if (seams.lane >= 0 && seams.next < j0)
+                    at.next = seams.next + (j0 - seams.next) / seams.X * seams.X - j0;
+                else if (seams.lane >= 0)
+                    at.next = seams.next - j0;
+                const auto edge_at = [&](int64_t j) { return edge(j0 + j); };
+                const int64_t m = std::min(chunk, n - j0);
+                if (lockstep_loop<P, K, ByMarkstein<K>>(part, m, ahead + j0, at, edge_at))
+                    continue;
+                _mm_sfence(); // the divisions' stores after the chunk's first ones
+                lockstep_loop<P, K, ByDivision<P, K>>(part, m, ahead + j0, at, edge_at);
+            }
+            return;
         }
     }
-    ByDivision<P, K> quotient(lane);
-    lockstep_loop<P, K>(lane, n, ahead, quotient, seams, edge);
+    lockstep_loop<P, K, ByDivision<P, K>>(lane, n, ahead, seams, edge);
+}
+
+// One output's differences (p the neighbour ahead, read here for the first time:
+// prefetching it measured about 5 % faster on 256^3), n a multiple of the vector width,
+// w 32-byte aligned.
+template <class E> NG_AVX2_FN void diff_avx2(const E *p, const E *q, E *w, int64_t n, const Divisor<E> &d) {
+    const Lane<E> lane{p, q, w, d};
+    diff_lockstep<1>(&lane, n, p, Seams{}, [](int64_t) { return E(); });
 }
 
 #if NG_AVX512
@@ -1395,7 +1366,7 @@ template <class T, class O> struct Fused {
     int blocked = -1;
     const double *x = nullptr;
     double *scratch = nullptr;
-    // Rows in lockstep (lockstep_row): float32 or float64 in and out, 2 or 3 outputs, all
+    // Rows in lockstep (lockstep_rows): float32 or float64 in and out, 2 or 3 outputs, all
     // streamed, uniform spacing, unit-stride rows, and AVX2.
     static constexpr bool lockstep_types =
         std::is_same<T, O>::value && (std::is_same<T, double>::value || std::is_same<T, float>::value);
