@@ -433,12 +433,18 @@ struct PackedDouble {
     static NG_AVX2_FN V load(const E *p) { return _mm256_loadu_pd(p); }
     static NG_AVX2_FN void stream(E *w, V v) { _mm256_stream_pd(w, v); }
     static NG_AVX2_FN V broadcast(E x) { return _mm256_set1_pd(x); }
+    static NG_AVX2_FN V weights(const double *p) { return _mm256_loadu_pd(p); }
+    static NG_AVX2_FN V add(V a, V b) { return _mm256_add_pd(a, b); }
     static NG_AVX2_FN V sub(V a, V b) { return _mm256_sub_pd(a, b); }
     static NG_AVX2_FN V mul(V a, V b) { return _mm256_mul_pd(a, b); }
     static NG_AVX2_FN V div(V a, V b) { return _mm256_div_pd(a, b); }
-    // all ones in lane `at`, zeros elsewhere; blend: b where mask is set, else a
+    // all ones in lane `at` (lane_mask) or in lanes `at` and after (lanes_from), zeros
+    // elsewhere; blend: b where mask is set, else a
     static NG_AVX2_FN V lane_mask(int64_t at) {
         return _mm256_castsi256_pd(_mm256_cmpeq_epi64(_mm256_set1_epi64x(at), _mm256_setr_epi64x(0, 1, 2, 3)));
+    }
+    static NG_AVX2_FN V lanes_from(int64_t at) {
+        return _mm256_castsi256_pd(_mm256_cmpgt_epi64(_mm256_setr_epi64x(0, 1, 2, 3), _mm256_set1_epi64x(at - 1)));
     }
     static NG_AVX2_FN V blend(V a, V b, V mask) { return _mm256_blendv_pd(a, b, mask); }
     static NG_AVX2_FN V either(V m1, V m2) { return _mm256_or_pd(m1, m2); }
@@ -458,24 +464,42 @@ struct PackedFloat {
         return _mm256_castsi256_ps(
             _mm256_cmpeq_epi32(_mm256_set1_epi32(int(at)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)));
     }
+    static NG_AVX2_FN V lanes_from(int64_t at) {
+        return _mm256_castsi256_ps(
+            _mm256_cmpgt_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32(int(at) - 1)));
+    }
     static NG_AVX2_FN V blend(V a, V b, V mask) { return _mm256_blendv_ps(a, b, mask); }
     static NG_AVX2_FN V either(V m1, V m2) { return _mm256_or_ps(m1, m2); }
     static NG_AVX2_FN V none() { return _mm256_setzero_ps(); }
 };
 template <class E> using Packed = typename std::conditional<std::is_same<E, double>::value, PackedDouble, PackedFloat>::type;
-
-// One output of a lockstep loop: w[j] = (p[j] - q[j]) / d.
-template <class T> struct Lane {
-    const T *p, *q;
-    T *w; // 32-byte aligned
-    Divisor<T> d;
+// float32 samples in float64 arithmetic (coordinates), 4 per vector: converted on loading
+// and rounded once on storing (16-byte streaming stores).
+struct PackedFloatInDouble : PackedDouble {
+    using E = float;
+    static NG_AVX2_FN V load(const E *p) { return _mm256_cvtps_pd(_mm_loadu_ps(p)); }
+    static NG_AVX2_FN void stream(E *w, V v) { _mm_stream_ps(w, _mm256_cvtpd_ps(v)); }
+    static NG_AVX2_FN V broadcast(E x) { return _mm256_set1_pd(x); }
 };
 
-// Where the output along the row dim (lane `lane`, -1: none) has its row boundaries inside
-// a lockstep stretch that spans whole rows of X columns: the last column of a row at
-// `next` (from the stretch's start; at most X-1 before it), the first of the following
-// row at next + 1, and so on every X columns. Their values come from the caller (the
-// boundary formulas).
+// One output of a lockstep loop: a difference w[j] = (p[j] - q[j]) / d, or a weighted sum
+// w[j] = a*p[j] + b*q[j] + c*r[j], evaluated ((a*p) + (b*q)) + (c*r) in float64. A weighted
+// sum's weights are per row (row g of the stretch: a[g * step], step 0 or 1), or per column
+// (the row dim's output, col >= 0: column j's at a[col + j], the table repeating every
+// `period` columns).
+template <class T> struct Lane {
+    const T *p, *q, *r;
+    T *w; // aligned to a vector's bytes
+    Divisor<T> d;
+    const double *a = nullptr, *b = nullptr, *c = nullptr;
+    int64_t step = 0, col = -1, period = INT64_MAX;
+};
+
+// Where the stretch of a lockstep loop, spanning whole rows of X columns, crosses from one
+// row to the next: a row's last column at `next` (from the stretch's start; at most X-1
+// before it), the first of the following row at next + 1, and so on every X columns. The
+// output along the row dim (lane `lane`, -1: none) takes its values there from the caller
+// (the boundary formulas); weights per row change there.
 struct Seams {
     int lane = -1;
     int64_t next = INT64_MAX, X = 0;
@@ -518,27 +542,94 @@ template <int K> struct ByMarkstein {
     NG_AVX2_FN bool exact() const { return narrowest.exact(lowest, highest); }
 };
 
-// The differences of K outputs over the same n columns (a multiple of P::n), element by
-// element: the K streams of streaming stores interleaved finely rather than one after
-// another. On AMD Zen 5 three output streams written in runs (of 2 KiB rows, or 64 KiB)
-// took 20.5 ms for a minimal 256^3 float64 pass against 15.3 in lockstep (14.5 for a
-// plain copy to three outputs). `ahead` (the operand read for the first time: the next
-// plane) is prefetched. The seams' lanes take edge(j) instead (the x there is replaced
-// by 0, so that Markstein's range sees only real differences). Returns the quotients'
-// exact().
-template <class P, int K, class Q, class Edge>
+// The values of a lockstep loop's K lanes at column j: value(i, j) in a vector without
+// seams; at_seam(i, j, ...) in one with seams (`edges`: the seams' columns, replaced by the
+// caller for lane `seam_lane`; `later`: the columns of the next row, when new_row);
+// next() moves on by a vector.
+//
+// Differences with quotients Q. The seams' differences are replaced by 0, so that
+// Markstein's range sees only real differences.
+template <class P, int K, class Q> struct Diffs {
+    using E = typename P::E;
+    using V = typename P::V;
+    Q quotient;
+    const E *p[K], *q[K];
+    NG_AVX2_FN explicit Diffs(const Lane<E> *lane) : quotient(lane) {
+        for (int i = 0; i < K; ++i)
+            p[i] = lane[i].p, q[i] = lane[i].q;
+    }
+    NG_AVX2_FMA_FN V value(int i, int64_t j) { return quotient(i, P::sub(P::load(p[i] + j), P::load(q[i] + j))); }
+    NG_AVX2_FMA_FN V at_seam(int i, int64_t j, V edges, V, bool, int seam_lane) {
+        V x = P::sub(P::load(p[i] + j), P::load(q[i] + j));
+        if (i == seam_lane)
+            x = P::blend(x, P::none(), edges);
+        return quotient(i, x);
+    }
+    void next() {}
+    bool exact() const { return quotient.exact(); }
+};
+// Weighted sums (P's arithmetic in float64): every lane's weights per row, but with
+// `Table` the last lane's per column.
+template <class P, int K, bool Table> struct Sums {
+    using E = typename P::E;
+    using V = typename P::V;
+    const E *p[K], *q[K], *r[K];
+    const double *a[K], *b[K], *c[K];
+    int64_t step[K];
+    V wa[K], wb[K], wc[K]; // the current row's weights (per row)
+    int64_t col, period;   // the table's column (Table)
+    NG_AVX2_FN explicit Sums(const Lane<E> *lane) : col(lane[K - 1].col), period(lane[K - 1].period) {
+        for (int i = 0; i < K; ++i) {
+            p[i] = lane[i].p, q[i] = lane[i].q, r[i] = lane[i].r;
+            a[i] = lane[i].a, b[i] = lane[i].b, c[i] = lane[i].c, step[i] = lane[i].step;
+            load_weights(i);
+        }
+    }
+    NG_AVX2_FN void load_weights(int i) {
+        wa[i] = _mm256_set1_pd(*a[i]), wb[i] = _mm256_set1_pd(*b[i]), wc[i] = _mm256_set1_pd(*c[i]);
+    }
+    NG_AVX2_FN V sum(int i, int64_t j, V x, V y, V z) const {
+        return P::add(P::add(P::mul(x, P::load(p[i] + j)), P::mul(y, P::load(q[i] + j))),
+                      P::mul(z, P::load(r[i] + j)));
+    }
+    NG_AVX2_FN V value(int i, int64_t j) const {
+        if (Table && i == K - 1)
+            return sum(i, j, P::weights(a[i] + col), P::weights(b[i] + col), P::weights(c[i] + col));
+        return sum(i, j, wa[i], wb[i], wc[i]);
+    }
+    NG_AVX2_FN V at_seam(int i, int64_t j, V, V later, bool new_row, int) {
+        const V v = value(i, j);
+        if ((Table && i == K - 1) || !new_row || step[i] == 0)
+            return v;
+        a[i] += step[i], b[i] += step[i], c[i] += step[i];
+        load_weights(i);
+        return P::blend(v, value(i, j), later);
+    }
+    void next() {
+        if (Table && (col += P::n) >= period)
+            col -= period;
+    }
+    bool exact() const { return true; }
+};
+
+// The values Op (Diffs, Sums) of K outputs over the same n columns (a multiple of P::n),
+// element by element: the K streams of streaming stores interleaved finely rather than
+// one after another. On AMD Zen 5 three output streams written in runs (of 2 KiB rows, or
+// 64 KiB) took 20.5 ms for a minimal 256^3 float64 pass against 15.3 in lockstep (14.5
+// for a plain copy to three outputs). `ahead` (the operand read for the first time: the
+// next plane) is prefetched. Returns the values' exact().
+template <class P, int K, class Op, class Edge>
 NG_AVX2_FMA_FN bool lockstep_loop(const Lane<typename P::E> *lane, int64_t n, const typename P::E *ahead,
                                   const Seams &seams, Edge &edge) {
     using E = typename P::E;
     using V = typename P::V;
-    // The quotients (constructed here: a copy of their state in and out cost as much as
-    // the loop) and the lanes in locals (registers): the stores could otherwise alias
-    // them (vector types may alias anything).
-    Q quotient(lane);
-    const E *p[K], *q[K];
+    // The values' state (constructed here: a copy of it in and out cost as much as the
+    // loop) and the outputs in locals (registers): the stores could otherwise alias them
+    // (vector types may alias anything).
+    Op op(lane);
     E *w[K];
     for (int i = 0; i < K; ++i)
-        p[i] = lane[i].p, q[i] = lane[i].q, w[i] = lane[i].w;
+        w[i] = lane[i].w;
     int64_t seam = seams.next;
     bool row_end = true; // the seam at `seam` is a row's last column (else a first one)
     for (; seam < 0; row_end = !row_end) // a row's last column before the start (a chunk's)
@@ -549,29 +640,33 @@ NG_AVX2_FMA_FN bool lockstep_loop(const Lane<typename P::E> *lane, int64_t n, co
             if (j % (64 / int64_t(sizeof(E))) == 0)
                 prefetch(ahead + j);
             for (int i = 0; i < K; ++i)
-                P::stream(w[i] + j, quotient(i, P::sub(P::load(p[i] + j), P::load(q[i] + j))));
+                P::stream(w[i] + j, op.value(i, j));
+            op.next();
         }
         if (j >= n)
             break;
-        // the vector at j holds one seam or more
-        V values = P::none(), mask = P::none();
+        // the vector at j holds one seam or more (rows are longer than a vector: at most
+        // one row's end and the next row's start)
+        V values = P::none(), edges = P::none(), later = P::none();
+        bool new_row = false;
         for (; seam < j + P::n; row_end = !row_end) {
             const V at = P::lane_mask(seam - j);
-            values = P::blend(values, P::broadcast(edge(seam)), at), mask = P::either(mask, at);
+            if (seams.lane >= 0)
+                values = P::blend(values, P::broadcast(edge(seam)), at), edges = P::either(edges, at);
+            if (!row_end)
+                later = P::lanes_from(seam - j), new_row = true;
             seam += row_end ? 1 : seams.X - 1;
         }
         for (int i = 0; i < K; ++i) {
-            V x = P::sub(P::load(p[i] + j), P::load(q[i] + j));
+            V v = op.at_seam(i, j, edges, later, new_row, seams.lane);
             if (i == seams.lane)
-                x = P::blend(x, P::none(), mask);
-            V v = quotient(i, x);
-            if (i == seams.lane)
-                v = P::blend(v, values, mask);
+                v = P::blend(v, values, edges);
             P::stream(w[i] + j, v);
         }
+        op.next();
         j += P::n;
     }
-    return quotient.exact();
+    return op.exact();
 }
 
 // lockstep_loop with the quotients the divisors allow: by the inverse when every lane's
@@ -585,7 +680,7 @@ NG_AVX2_FN void diff_lockstep(const Lane<E> *lane, int64_t n, const E *ahead, co
     for (int i = 0; i < K; ++i)
         inverse = inverse && lane[i].d.by_inverse, fast = fast && lane[i].d.lo <= lane[i].d.hi;
     if (inverse) {
-        lockstep_loop<P, K, ByInverse<P, K>>(lane, n, ahead, seams, edge);
+        lockstep_loop<P, K, Diffs<P, K, ByInverse<P, K>>>(lane, n, ahead, seams, edge);
         return;
     }
     if constexpr (std::is_same<E, double>::value) {
@@ -594,30 +689,30 @@ NG_AVX2_FN void diff_lockstep(const Lane<E> *lane, int64_t n, const E *ahead, co
             for (int64_t j0 = 0; j0 < n; j0 += chunk) {
                 Lane<E> part[K];
                 for (int i = 0; i < K; ++i)
-                    part[i] = Lane<E>{lane[i].p + j0, lane[i].q + j0, lane[i].w + j0, lane[i].d};
+                    part[i] = lane[i], part[i].p += j0, part[i].q += j0, part[i].w += j0;
                 Seams at = seams; // from the chunk's start: the last row end before it, or after
-                if (seams.lane >= 0 && seams.next < j0)
+                if (seams.X > 0 && seams.next < j0)
                     at.next = seams.next + (j0 - seams.next) / seams.X * seams.X - j0;
-                else if (seams.lane >= 0)
+                else if (seams.X > 0)
                     at.next = seams.next - j0;
                 const auto edge_at = [&](int64_t j) { return edge(j0 + j); };
                 const int64_t m = std::min(chunk, n - j0);
-                if (lockstep_loop<P, K, ByMarkstein<K>>(part, m, ahead + j0, at, edge_at))
+                if (lockstep_loop<P, K, Diffs<P, K, ByMarkstein<K>>>(part, m, ahead + j0, at, edge_at))
                     continue;
                 _mm_sfence(); // the divisions' stores after the chunk's first ones
-                lockstep_loop<P, K, ByDivision<P, K>>(part, m, ahead + j0, at, edge_at);
+                lockstep_loop<P, K, Diffs<P, K, ByDivision<P, K>>>(part, m, ahead + j0, at, edge_at);
             }
             return;
         }
     }
-    lockstep_loop<P, K, ByDivision<P, K>>(lane, n, ahead, seams, edge);
+    lockstep_loop<P, K, Diffs<P, K, ByDivision<P, K>>>(lane, n, ahead, seams, edge);
 }
 
 // One output's differences (p the neighbour ahead, read here for the first time:
 // prefetching it measured about 5 % faster on 256^3), n a multiple of the vector width,
 // w 32-byte aligned.
 template <class E> NG_AVX2_FN void diff_avx2(const E *p, const E *q, E *w, int64_t n, const Divisor<E> &d) {
-    const Lane<E> lane{p, q, w, d};
+    const Lane<E> lane{p, q, nullptr, w, d};
     diff_lockstep<1>(&lane, n, p, Seams{}, [](int64_t) { return E(); });
 }
 
@@ -1133,6 +1228,16 @@ template <class T, class O, class A> struct AxisKernel {
             return Formula{false, sa, -sa, 0, interior, R(), R(), R()};
         return Formula{true, -sa, 0, sa, {}, R(a[i]), R(b[i]), R(c[i])};
     }
+    // Where a weighted outer_formula's weights at position i are (float64 arithmetic: the
+    // interior's in the table, position i + 1's next).
+    void outer_weights(int64_t i, const double *&wa, const double *&wb, const double *&wc) const {
+        static_assert(std::is_same<R, double>::value, "weights in float64");
+        const R *w3 = i == 0 ? left2 : right2;
+        if (i == 0 || i == n - 1)
+            wa = w3, wb = w3 + 1, wc = w3 + 2;
+        else
+            wa = a + i, wb = b + i, wc = c + i;
+    }
 
     // Position i along the axis for m elements across it: f and o address the first
     // element of the row at position i, sa is the input stride along the axis.
@@ -1168,32 +1273,43 @@ template <class T, class O, class A> struct AxisKernel {
     // when there is no table either.
     void inner(const T *f, int64_t si, O *o, int64_t so, int64_t c0, int64_t c1, bool streaming,
                const Weights *blk = nullptr) const {
-        // The interior formulas, by position: fill(w, ws, i, count) and a direct loop.
+        with_interior(f, si, blk, [&](auto &&fill, auto &&direct) {
+            along(f, si, o, so, c0, c1, streaming, fill, direct);
+        });
+    }
+
+    // Positions i .. i+count-1 of a unit-stride line into w (no streaming), as inner().
+    void segment(const T *f, O *w, int64_t i, int64_t count, const Weights *blk) const {
+        with_interior(f, 1, blk, [&](auto &&fill, auto &&) { line(f, 1, w, 1, i, count, fill); });
+    }
+
+    // use(fill, direct) with the interior formulas of a line along the axis (as inner()),
+    // by position: fill(w, ws, i, count) and a direct loop direct(w, i, count).
+    template <class U> void with_interior(const T *f, int64_t si, const Weights *blk, U &&use) const {
         if (uniform)
-            along(f, si, o, so, c0, c1, streaming,
-                  [&](O *w, int64_t ws, int64_t i, int64_t count) { diff_interior(f, si, w, ws, i, count); },
-                  [&](O *w, int64_t i, int64_t count) {
-                      return si == 1 ? Dr::diff(f + i + 1, f + i - 1, w, count, interior) : 0;
-                  });
+            use([&](O *w, int64_t ws, int64_t i, int64_t count) { diff_interior(f, si, w, ws, i, count); },
+                [&](O *w, int64_t i, int64_t count) {
+                    return si == 1 ? Dr::diff(f + i + 1, f + i - 1, w, count, interior) : 0;
+                });
         else if (!blk && !a) // no table: the weights on the fly
-            along(f, si, o, so, c0, c1, streaming,
-                  [&](O *w, int64_t ws, int64_t i, int64_t count) {
-                      Rw::sum3_coords(f + (i - 1) * si, si, w, ws, count, x + (i - 1));
-                  },
-                  [&](O *w, int64_t i, int64_t count) {
-                      return si == 1 ? Dr::sum3_coords(f + i - 1, w, count, x + (i - 1)) : 0;
-                  });
+            use(
+                [&](O *w, int64_t ws, int64_t i, int64_t count) {
+                    Rw::sum3_coords(f + (i - 1) * si, si, w, ws, count, x + (i - 1));
+                },
+                [&](O *w, int64_t i, int64_t count) {
+                    return si == 1 ? Dr::sum3_coords(f + i - 1, w, count, x + (i - 1)) : 0;
+                });
         else {
             const Weights t = blk ? *blk : Weights{a, b, c, 0}; // t.a[i - t.base]: position i
-            along(f, si, o, so, c0, c1, streaming,
-                  [&](O *w, int64_t ws, int64_t i, int64_t count) {
-                      const int64_t k = i - t.base;
-                      Rw::sum3_table(f + (i - 1) * si, si, w, ws, count, t.a + k, t.b + k, t.c + k);
-                  },
-                  [&](O *w, int64_t i, int64_t count) {
-                      const int64_t k = i - t.base;
-                      return si == 1 ? Dr::sum3_table(f + i - 1, w, count, t.a + k, t.b + k, t.c + k) : 0;
-                  });
+            use(
+                [&](O *w, int64_t ws, int64_t i, int64_t count) {
+                    const int64_t k = i - t.base;
+                    Rw::sum3_table(f + (i - 1) * si, si, w, ws, count, t.a + k, t.b + k, t.c + k);
+                },
+                [&](O *w, int64_t i, int64_t count) {
+                    const int64_t k = i - t.base;
+                    return si == 1 ? Dr::sum3_table(f + i - 1, w, count, t.a + k, t.b + k, t.c + k) : 0;
+                });
         }
     }
 
@@ -1349,6 +1465,11 @@ void tile_sizes(const Layout &L, int64_t es, int64_t &W, int64_t &B) {
     B = (Y + blocks - 1) / blocks; // equal blocks
 }
 
+// The row axis's weights table (Fused::run) holds W columns and weights_pad more: after
+// column X-1 the first columns again, for lockstep vectors across two rows.
+constexpr int64_t weights_pad = 8;
+constexpr int64_t weights_stride(int64_t W) { return W + weights_pad; }
+
 template <class T, class O> struct Fused {
     const Layout &L;
     const T *in;
@@ -1362,15 +1483,17 @@ template <class T, class O> struct Fused {
     int64_t group;            // rows per call of rows(): per output run, or lockstep's
     int r;
     // The output along the row dim when its weights are computed per column block (-1:
-    // none), its coordinates, and 3*W doubles of scratch per thread for them.
+    // none), its coordinates, and 3 * weights_stride(W) doubles of scratch per thread for them.
     int blocked = -1;
     const double *x = nullptr;
     double *scratch = nullptr;
     // Rows in lockstep (lockstep_rows): float32 or float64 in and out, 2 or 3 outputs, all
-    // streamed, uniform spacing, unit-stride rows, and AVX2.
+    // streamed, unit-stride rows, AVX2, and every axis with a uniform spacing (differences
+    // in the input's precision) or every axis with coordinates (weighted sums in float64).
     static constexpr bool lockstep_types =
         std::is_same<T, O>::value && (std::is_same<T, double>::value || std::is_same<T, float>::value);
-    bool lockstep = false;
+    enum class Lockstep { none, diffs, sums };
+    Lockstep lockstep = Lockstep::none;
 
     Fused(const Request &rq, const Layout &layout, const Stencil *stencils, int64_t width,
           int64_t block, double *weights)
@@ -1392,12 +1515,17 @@ template <class T, class O> struct Fused {
         }
 #if NG_AVX2
         if constexpr (lockstep_types) {
-            lockstep = have_avx2() && (k == 2 || k == 3) && L.d[r - 1].si == 1;
+            bool can = have_avx2() && (k == 2 || k == 3) && L.d[r - 1].si == 1;
+            int uniform = 0;
             for (int i = 0; i < k; ++i)
-                lockstep = lockstep && streaming[i] && kern[i].uniform;
+                can = can && streaming[i], uniform += kern[i].uniform;
+            if (can && uniform == k)
+                lockstep = Lockstep::diffs;
+            else if (can && uniform == 0)
+                lockstep = Lockstep::sums;
         }
 #endif
-        if (lockstep) // no runs to keep short: a tile's rows in one go, one stretch where they allow
+        if (lockstep != Lockstep::none) // no runs to keep short: a tile's rows in one go, one stretch where they allow
             group = B;
     }
 
@@ -1406,7 +1534,7 @@ template <class T, class O> struct Fused {
     // output by output.
     void rows(int64_t fi, const int64_t *fo, int64_t *pos, int64_t y, int64_t count, int64_t c0,
               int64_t c1, const Weights *blk) const {
-        if (!lockstep)
+        if (lockstep == Lockstep::none)
             return each_output(fi, fo, pos, y, count, c0, c1, blk);
         const int ny = r - 2; // lockstep has 2 or 3 outputs, so r >= 2
         for (int64_t g = 0; g < count;) {
@@ -1415,112 +1543,169 @@ template <class T, class O> struct Fused {
             O *o[NG_MAX_NDIM];
             for (int i = 0; i < k; ++i)
                 row[i] = fo[i] + g * L.d[ny].so[i], o[i] = out[i] + row[i];
-            const int64_t done = lockstep_rows(in + fi + g * L.d[ny].si, o, pos, y + g, count - g, c0, c1);
+            const int64_t done = lockstep_rows(in + fi + g * L.d[ny].si, o, pos, y + g, count - g, c0, c1, blk);
             if (done == 0)
                 each_output(fi + g * L.d[ny].si, row, pos, y + g, 1, c0, c1, blk);
             g += std::max<int64_t>(done, 1);
         }
     }
 
-    // Rows y .. in lockstep (diff_lockstep): f and o[i] address column 0 of row y in the
-    // input and in output i. As many of the `count` rows as are whole, adjacent in the input
-    // and every output, and computed with one formula by every outer axis are one stretch
-    // (the row dim's boundary columns inside it are the loop's seams); the stretch's ends
-    // and the columns before the outputs' 32-byte alignment go through a staging buffer,
-    // output by output (a row each cost a quarter of a 256^3 pass). Returns the rows
-    // written, or 0, having written nothing, where row y takes the per-output path: a
-    // weighted sum (coordinates, edge_order 2 edges), outputs at different alignments, a
-    // short row.
+    // Rows y .. in lockstep: f and o[i] address column 0 of row y in the input and in
+    // output i. Returns the rows written, or 0, having written nothing, where row y takes
+    // the per-output path.
     int64_t lockstep_rows(const T *f, O *const *o, const int64_t *pos, int64_t y, int64_t count, int64_t c0,
-                          int64_t c1) const {
+                          int64_t c1, const Weights *blk) const {
 #if NG_AVX2
         if constexpr (lockstep_types) {
-            using Ax = typename Kernels<T, O>::Nat;
-            constexpr int64_t V = 32 / int64_t(sizeof(T)); // elements per vector
-            const int ny = r - 2, K = std::min(k, 3); // K == k: lockstep has 2 or 3 outputs
-            bool adjacent = c0 == 0 && c1 == X && L.d[ny].si == X;
-            for (int i = 0; i < K; ++i)
-                adjacent = adjacent && L.d[ny].so[i] == X;
-            int64_t rows = adjacent ? count : 1;
-            int row_output = -1; // the output along the row dim
-            typename Ax::Formula fm[3];
-            for (int i = 0; i < K; ++i) {
-                if (axis[i] == r - 1) {
-                    row_output = i;
-                    continue;
-                }
-                fm[i] = kern[i].nat.outer_formula(L.d[axis[i]].si, pos[axis[i]]);
-                if (fm[i].weighted)
-                    return 0;
-                rows = std::min(rows, same_formula(i, y, rows));
-            }
-            // the stretch: m columns from column c0 of row y
-            const int64_t m = rows == 1 ? c1 - c0 : rows * X;
-            const int64_t lo = row_output >= 0 && c0 == 0 ? 1 : 0;
-            const int64_t hi = row_output >= 0 && c1 == X ? m - 1 : m;
-            if (hi - lo < 2 * V)
-                return 0;
-            for (int i = 1; i < K; ++i)
-                if ((reinterpret_cast<uintptr_t>(o[i]) - reinterpret_cast<uintptr_t>(o[0])) % 32 != 0)
-                    return 0;
-            const int64_t start = lo + elements_before<32>(o[0] + c0 + lo, hi - lo);
-            const int64_t n = (hi - start) / V * V, end = start + n;
-            if (n == 0)
-                return 0;
-            // Output i at the row dim's column `col` of the stretch's row g (col 0 or X-1
-            // for the row output's seams).
-            const auto row_values = [&](int i, int64_t t, int64_t count_, O *w) {
-                const int64_t g = (c0 + t) / X, col = c0 + t - g * X;
-                const Ax &ax = kern[i].nat;
-                const T *row = f + g * X;
-                ax.line(row, 1, w, 1, col, count_, [&](O *v, int64_t vs, int64_t at, int64_t cnt) {
-                    ax.diff_interior(row, 1, v, vs, at, cnt);
-                });
-            };
-            alignas(64) O buffer[2 * V]; // the ends: at most V columns each
-            const auto ends = [&](int i, int64_t a, int64_t b) {
-                if (a >= b)
-                    return;
-                if (i == row_output)
-                    row_values(i, a, b - a, buffer);
-                else
-                    Rows<T, O, T>::diff(f + c0 + a + fm[i].p, f + c0 + a + fm[i].q, 1, buffer, 1, b - a, fm[i].d);
-                stream_elements(o[i] + c0 + a, buffer, b - a);
-            };
-            Lane<T> lane[3];
-            const T *ahead = nullptr; // the operand farthest ahead: the next plane
-            int64_t reach = -1;
-            const T *fs = f + c0 + start;
-            for (int i = 0; i < K; ++i) {
-                ends(i, 0, start);
-                if (i == row_output) {
-                    lane[i] = Lane<T>{fs + 1, fs - 1, o[i] + c0 + start, kern[i].nat.interior};
-                    continue;
-                }
-                lane[i] = Lane<T>{fs + fm[i].p, fs + fm[i].q, o[i] + c0 + start, fm[i].d};
-                if (std::abs(fm[i].p) > reach)
-                    reach = std::abs(fm[i].p), ahead = lane[i].p;
-            }
-            Seams seams;
-            if (row_output >= 0 && rows > 1)
-                seams = Seams{row_output, X - 1 - start, X};
-            const auto edge = [&](int64_t j) {
-                O v;
-                row_values(row_output, start + j, 1, &v);
-                return v;
-            };
-            if (K == 2)
-                diff_lockstep<2>(lane, n, ahead ? ahead : lane[0].p, seams, edge);
-            else
-                diff_lockstep<3>(lane, n, ahead ? ahead : lane[0].p, seams, edge);
-            for (int i = 0; i < K; ++i)
-                ends(i, end, m);
-            return rows;
+            if (lockstep == Lockstep::diffs)
+                return stretch<Packed<T>, false>(f, o, pos, y, count, c0, c1, blk);
+            using Wide = typename std::conditional<std::is_same<T, float>::value, PackedFloatInDouble,
+                                                   PackedDouble>::type;
+            return stretch<Wide, true>(f, o, pos, y, count, c0, c1, blk);
         }
 #endif
-        (void)f, (void)o, (void)pos, (void)y, (void)count, (void)c0, (void)c1;
+        (void)f, (void)o, (void)pos, (void)y, (void)count, (void)c0, (void)c1, (void)blk;
         return 0;
     }
+
+#if NG_AVX2
+    // lockstep_rows with vectors P, differences (every outer axis's formula at these rows
+    // a difference) or weighted sums (Weighted: every one a weighted sum). As
+    // many of the `count` rows as are whole, adjacent in the input and every output, and
+    // computed with one formula by every outer axis are one stretch (weights may differ
+    // per row); the row dim's boundary columns inside it are the loop's seams. The
+    // stretch's ends and the columns before the outputs' vector alignment go through a
+    // staging buffer, output by output (a row each cost a quarter of a 256^3 pass). Row y
+    // takes the per-output path (returns 0) for the other formulas, outputs at different
+    // alignments, a short row.
+    template <class P, bool Weighted>
+    int64_t stretch(const T *f, O *const *o, const int64_t *pos, int64_t y, int64_t count, int64_t c0,
+                    int64_t c1, const Weights *blk) const {
+        constexpr int64_t V = P::n, bytes = P::n * int64_t(sizeof(T)); // a vector's elements, bytes
+        using A = typename std::conditional<Weighted, double, T>::type; // the arithmetic
+        const auto axis_kernel = [&](int i) -> const AxisKernel<T, O, A> & {
+            if constexpr (Weighted)
+                return kern[i].wide;
+            else
+                return kern[i].nat;
+        };
+        const int ny = r - 2, K = std::min(k, 3); // K == k: lockstep has 2 or 3 outputs
+        bool adjacent = c0 == 0 && c1 == X && L.d[ny].si == X;
+        for (int i = 0; i < K; ++i)
+            adjacent = adjacent && L.d[ny].so[i] == X;
+        int64_t rows = adjacent ? count : 1;
+        // The lanes: the outputs, the row dim's last (its weights: a table), each from column c0.
+        int out_of[3], K_outer = 0, row_output = -1;
+        for (int i = 0; i < K; ++i)
+            if (axis[i] == r - 1)
+                row_output = i;
+            else
+                out_of[K_outer++] = i;
+        if (row_output >= 0)
+            out_of[K_outer] = row_output;
+        Lane<T> lane[3];
+        const T *f0 = f + c0;
+        for (int l = 0; l < K_outer; ++l) {
+            const int i = out_of[l];
+            const auto fm = axis_kernel(i).outer_formula(L.d[axis[i]].si, pos[axis[i]]);
+            if (fm.weighted != Weighted)
+                return 0;
+            rows = std::min(rows, same_formula(i, y, rows, Weighted));
+            lane[l] = Lane<T>{f0 + fm.p, f0 + fm.q, f0 + fm.r, o[i] + c0, {}};
+            if constexpr (Weighted) {
+                axis_kernel(i).outer_weights(pos[axis[i]], lane[l].a, lane[l].b, lane[l].c);
+                lane[l].step = axis[i] == ny ? 1 : 0;
+            } else {
+                lane[l].d = fm.d;
+            }
+        }
+        if (row_output >= 0) {
+            Lane<T> &row = lane[K_outer];
+            if constexpr (Weighted) // table: column c0 + t at t (blk: from column c0), and after X-1, 0 again
+                row = Lane<T>{f0 - 1, f0, f0 + 1, o[row_output] + c0, {}, blk->a, blk->b, blk->c,
+                              0, -1, rows > 1 ? X : INT64_MAX};
+            else
+                row = Lane<T>{f0 + 1, f0 - 1, nullptr, o[row_output] + c0, axis_kernel(row_output).interior};
+        }
+        // the stretch: m columns from column c0 of row y
+        const int64_t m = rows == 1 ? c1 - c0 : rows * X;
+        const int64_t lo = row_output >= 0 && c0 == 0 ? 1 : 0;
+        const int64_t hi = row_output >= 0 && c1 == X ? m - 1 : m;
+        if (hi - lo < 2 * V)
+            return 0;
+        for (int i = 1; i < K; ++i)
+            if ((reinterpret_cast<uintptr_t>(o[i]) - reinterpret_cast<uintptr_t>(o[0])) % bytes != 0)
+                return 0;
+        const int64_t start = lo + elements_before<bytes>(o[0] + c0 + lo, hi - lo);
+        const int64_t n = (hi - start) / V * V, end = start + n;
+        if (n == 0)
+            return 0;
+        // Lane l's columns t .. t+count_-1 of the stretch (one row's) into w.
+        const auto values = [&](int l, int64_t t, int64_t count_, O *w) {
+            const int64_t g = (c0 + t) / X; // the row
+            const Lane<T> &ln = lane[l];
+            if (l == K_outer) // the row dim's output
+                axis_kernel(row_output).segment(f + g * X, w, c0 + t - g * X, count_, blk);
+            else if constexpr (Weighted)
+                Rows<T, O, A>::sum3(ln.p + t, ln.q + t, ln.r + t, 1, w, 1, count_, ln.a[g * ln.step],
+                                    ln.b[g * ln.step], ln.c[g * ln.step]);
+            else
+                Rows<T, O, A>::diff(ln.p + t, ln.q + t, 1, w, 1, count_, ln.d);
+        };
+        alignas(64) O buffer[V + 1]; // the ends: at most a vector's columns and one more
+        const auto ends = [&](int l, int64_t a, int64_t b) {
+            if (a < b)
+                values(l, a, b - a, buffer), stream_elements(lane[l].w + a, buffer, b - a);
+        };
+        // The loop's lanes start at column `start`; `ahead` is the operand farthest ahead
+        // along an outer axis (the next plane).
+        Lane<T> from[3];
+        const T *ahead = nullptr;
+        int64_t reach = 0;
+        for (int l = 0; l < K; ++l) {
+            ends(l, 0, start);
+            from[l] = lane[l];
+            from[l].p += start, from[l].q += start, from[l].w += start;
+            if (from[l].r)
+                from[l].r += start;
+            if (l == K_outer) {
+                from[l].col = start;
+                continue;
+            }
+            const int64_t sign = L.d[axis[out_of[l]]].si < 0 ? -1 : 1;
+            for (const T *at : {lane[l].p, lane[l].q, lane[l].r})
+                if (at && (at - f0) * sign > reach)
+                    reach = (at - f0) * sign, ahead = at + start;
+        }
+        if (!ahead)
+            ahead = from[0].p;
+        Seams seams;
+        if (rows > 1 && (row_output >= 0 || Weighted))
+            seams = Seams{row_output >= 0 ? K_outer : -1, X - 1 - start, X};
+        const auto edge = [&](int64_t j) {
+            O v;
+            values(K_outer, start + j, 1, &v);
+            return v;
+        };
+        if constexpr (Weighted) {
+            if (row_output >= 0 && K == 2)
+                lockstep_loop<P, 2, Sums<P, 2, true>>(from, n, ahead, seams, edge);
+            else if (row_output >= 0)
+                lockstep_loop<P, 3, Sums<P, 3, true>>(from, n, ahead, seams, edge);
+            else if (K == 2)
+                lockstep_loop<P, 2, Sums<P, 2, false>>(from, n, ahead, seams, edge);
+            else
+                lockstep_loop<P, 3, Sums<P, 3, false>>(from, n, ahead, seams, edge);
+        } else if (K == 2) {
+            diff_lockstep<2>(from, n, ahead, seams, edge);
+        } else {
+            diff_lockstep<3>(from, n, ahead, seams, edge);
+        }
+        for (int l = 0; l < K; ++l)
+            ends(l, end, m);
+        return rows;
+    }
+#endif
 
     // rows() output by output, so each output gets `count` consecutive row segments in
     // one run.
@@ -1556,11 +1741,11 @@ template <class T, class O> struct Fused {
     // How many of the `count` rows from row y of the dim of Y output i computes with one
     // formula (at least 1): adjacent ones are then one row, one call. Along another axis,
     // all of them (one position); along this dim, its interior positions with a uniform
-    // spacing (coordinates: weights per position).
-    int64_t same_formula(int i, int64_t y, int64_t count) const {
+    // spacing, or with coordinates when the caller takes weights per row.
+    int64_t same_formula(int i, int64_t y, int64_t count, bool weights_per_row = false) const {
         if (axis[i] != r - 2)
             return count;
-        if (kern[i].uniform && y > 0 && y < Y - 1)
+        if ((kern[i].uniform || weights_per_row) && y > 0 && y < Y - 1)
             return std::min(count, Y - 1 - y);
         return 1;
     }
@@ -1575,11 +1760,16 @@ template <class T, class O> struct Fused {
         for (int64_t cs = ca; cs < cb; cs += W) {
             const int64_t ce = std::min(cb, cs + W);
             if (blocked >= 0) { // the row axis's interior weights for these columns
-                double *a = scratch + t * 3 * W;
+                const int64_t S = weights_stride(W);
+                double *a = scratch + t * 3 * S, *b = a + S, *c = b + S;
+                std::fill(a, a + 3 * S, 0.0); // the boundary columns' (unused)
                 const int64_t lo = std::max<int64_t>(cs, 1), hi = std::min<int64_t>(ce, X - 1);
                 if (lo < hi)
-                    weights_block(x, lo, hi, a, a + W, a + 2 * W);
-                blk = Weights{a, a + W, a + 2 * W, lo};
+                    weights_block(x, lo, hi, a + (lo - cs), b + (lo - cs), c + (lo - cs));
+                if (cs == 0 && ce == X) // whole rows: the table repeats (lockstep's vectors across rows)
+                    for (double *w : {a, b, c})
+                        std::copy(w, w + weights_pad, w + X);
+                blk = Weights{a, b, c, cs};
                 wp = &blk;
             }
             for (int64_t ys = 0; ys < Y; ys += B) {
@@ -1784,7 +1974,7 @@ int32_t compute_standard(const Request &rq) {
                 continue;
             if (i == row_axis) { // several rows: weights per column block; one row: on the fly
                 if (r >= 2)
-                    scratch.resize(size_t(threads) * 3 * size_t(W));
+                    scratch.resize(size_t(threads) * 3 * size_t(weights_stride(W)));
                 make_stencil(axis.x, axis.n, rq.edge_order, nullptr, s);
             } else {
                 tables[i].resize(size_t(3 * axis.n));

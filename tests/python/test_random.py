@@ -291,19 +291,24 @@ def test_large_at_every_alignment(dtype, shape, spacing):
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("spacing", ["scalar", "coordinates"])
 @pytest.mark.parametrize("case", ["outputs at different alignments", "column blocks",
                                   "outer axes only", "an outer and the row axis",
-                                  "a reversed outer axis"])
-def test_large_lockstep(dtype, case):
-    """With uniform spacing, 2 or 3 streamed float outputs of 3-D rows are written in
-    lockstep (element by element together), a stretch of adjacent whole rows at a time,
-    the row axis's boundary columns patched into the loop's vectors. Every way out of
-    that path and through it: numpy's bits. (test_large_at_every_alignment covers the
-    plain 2-D and 3-D cases at each alignment.)"""
+                                  "a reversed outer axis", "2-D", "mixed spacings"])
+def test_large_lockstep(dtype, spacing, case):
+    """2 or 3 streamed float outputs of rows are written in lockstep (element by element
+    together), a stretch of adjacent whole rows at a time, the row axis's boundary columns
+    patched into the loop's vectors: differences with a uniform spacing, weighted sums
+    with coordinates (weights per row along the outer axes, per column along the row
+    axis, float32 samples in float64). Every way out of that path and through it:
+    numpy's bits. (test_large_at_every_alignment covers the plain 2-D and 3-D cases at
+    each alignment.)"""
     rng = np.random.default_rng(SEED)
     shape, axis = (24, 29, 1013), None
     if case == "column blocks":  # rows longer than a tile's column block
         shape = (9, 31, 3001)
+    if case == "2-D":
+        shape = (601, 2003)
     f = rng.standard_normal(shape).astype(dtype)
     if case == "a reversed outer axis":
         f = f[::-1]
@@ -311,19 +316,27 @@ def test_large_lockstep(dtype, case):
         axis = (0, 1)
     if case == "an outer and the row axis":
         axis = (0, 2)
-    naxes = 3 if axis is None else len(axis)
-    for h in (1.0, 0.7):  # a division done as a multiply, a true division
+    dims = range(f.ndim) if axis is None else axis
+    if spacing == "scalar":
+        spacings = [(h,) for h in (1.0, 0.7)]  # a division done as a multiply, a true division
+    else:  # irregular coordinates (with "mixed spacings", a scalar for the first axis)
+        coords = [np.cumsum(rng.uniform(0.5, 1.5, shape[d])) for d in dims]
+        if case == "mixed spacings":
+            coords[0] = 0.7
+        spacings = [tuple(coords)]
+    for varargs in spacings:
         for edge_order in (1, 2):
-            want = reference(f, h, axis=axis, edge_order=edge_order)
-            bufs = [np.empty(f.size + 8, dtype=dtype) for _ in range(naxes)]
+            want = reference(f, *varargs, axis=axis, edge_order=edge_order)
+            bufs = [np.empty(f.size + 8, dtype=dtype) for _ in dims]
             for threads in (1, 2):
-                offsets = range(naxes) if case == "outputs at different alignments" else [0] * naxes
+                offsets = range(len(dims)) if case == "outputs at different alignments" else [0] * len(dims)
                 out = tuple(b[o:o + f.size].reshape(shape) for b, o in zip(bufs, offsets))
                 for o in out:
                     o.fill(7)
-                got = numgrad.gradient(f, h, axis=axis, edge_order=edge_order, out=out, threads=threads)
-                assert_same(as_list(got), want, "h=%r, edge_order %d, %d threads"
-                            % (h, edge_order, threads))
+                got = numgrad.gradient(f, *varargs, axis=axis, edge_order=edge_order, out=out,
+                                       threads=threads)
+                assert_same(as_list(got), want, "%s spacing, edge_order %d, %d threads"
+                            % (spacing, edge_order, threads))
 
 
 def extreme_samples(shape, dtype, rng):
