@@ -542,8 +542,8 @@ template <int K> struct ByMarkstein {
     NG_AVX2_FN bool exact() const { return narrowest.exact(lowest, highest); }
 };
 
-// The values of a lockstep loop's K lanes at column j: value(i, j) in a vector without
-// seams; at_seam(i, j, ...) in one with seams (`edges`: the seams' columns, replaced by the
+// The values of a lockstep loop's K lanes at column j, after start(j) (what the lanes
+// share): value(i, j) in a vector without seams; at_seam(i, j, ...) in one with seams (`edges`: the seams' columns, replaced by the
 // caller for lane `seam_lane`; `later`: the columns of the next row, when new_row);
 // next() moves on by a vector.
 //
@@ -558,6 +558,7 @@ template <class P, int K, class Q> struct Diffs {
         for (int i = 0; i < K; ++i)
             p[i] = lane[i].p, q[i] = lane[i].q;
     }
+    void start(int64_t) {}
     NG_AVX2_FMA_FN V value(int i, int64_t j) { return quotient(i, P::sub(P::load(p[i] + j), P::load(q[i] + j))); }
     NG_AVX2_FMA_FN V at_seam(int i, int64_t j, V edges, V, bool, int seam_lane) {
         V x = P::sub(P::load(p[i] + j), P::load(q[i] + j));
@@ -568,19 +569,22 @@ template <class P, int K, class Q> struct Diffs {
     void next() {}
     bool exact() const { return quotient.exact(); }
 };
-// Weighted sums (P's arithmetic in float64): every lane's weights per row, but with
-// `Table` the last lane's per column.
+// Weighted sums (P's arithmetic in float64) of the samples around one centre, the lanes'
+// q (interior formulas): the centre is loaded (and converted) once for every lane. Every
+// lane's weights are per row, but with `Table` the last lane's per column.
 template <class P, int K, bool Table> struct Sums {
     using E = typename P::E;
     using V = typename P::V;
-    const E *p[K], *q[K], *r[K];
+    const E *p[K], *r[K], *mid;
     const double *a[K], *b[K], *c[K];
     int64_t step[K];
     V wa[K], wb[K], wc[K]; // the current row's weights (per row)
     int64_t col, period;   // the table's column (Table)
-    NG_AVX2_FN explicit Sums(const Lane<E> *lane) : col(lane[K - 1].col), period(lane[K - 1].period) {
+    V centre;              // at the current column
+    NG_AVX2_FN explicit Sums(const Lane<E> *lane)
+        : mid(lane[0].q), col(lane[K - 1].col), period(lane[K - 1].period) {
         for (int i = 0; i < K; ++i) {
-            p[i] = lane[i].p, q[i] = lane[i].q, r[i] = lane[i].r;
+            p[i] = lane[i].p, r[i] = lane[i].r;
             a[i] = lane[i].a, b[i] = lane[i].b, c[i] = lane[i].c, step[i] = lane[i].step;
             load_weights(i);
         }
@@ -588,9 +592,9 @@ template <class P, int K, bool Table> struct Sums {
     NG_AVX2_FN void load_weights(int i) {
         wa[i] = _mm256_set1_pd(*a[i]), wb[i] = _mm256_set1_pd(*b[i]), wc[i] = _mm256_set1_pd(*c[i]);
     }
+    NG_AVX2_FN void start(int64_t j) { centre = P::load(mid + j); }
     NG_AVX2_FN V sum(int i, int64_t j, V x, V y, V z) const {
-        return P::add(P::add(P::mul(x, P::load(p[i] + j)), P::mul(y, P::load(q[i] + j))),
-                      P::mul(z, P::load(r[i] + j)));
+        return P::add(P::add(P::mul(x, P::load(p[i] + j)), P::mul(y, centre)), P::mul(z, P::load(r[i] + j)));
     }
     NG_AVX2_FN V value(int i, int64_t j) const {
         if (Table && i == K - 1)
@@ -639,6 +643,7 @@ NG_AVX2_FMA_FN bool lockstep_loop(const Lane<typename P::E> *lane, int64_t n, co
         for (; j < stop; j += P::n) {
             if (j % (64 / int64_t(sizeof(E))) == 0)
                 prefetch(ahead + j);
+            op.start(j);
             for (int i = 0; i < K; ++i)
                 P::stream(w[i] + j, op.value(i, j));
             op.next();
@@ -657,6 +662,7 @@ NG_AVX2_FMA_FN bool lockstep_loop(const Lane<typename P::E> *lane, int64_t n, co
                 later = P::lanes_from(seam - j), new_row = true;
             seam += row_end ? 1 : seams.X - 1;
         }
+        op.start(j);
         for (int i = 0; i < K; ++i) {
             V v = op.at_seam(i, j, edges, later, new_row, seams.lane);
             if (i == seams.lane)
@@ -1608,7 +1614,7 @@ template <class T, class O> struct Fused {
         for (int l = 0; l < K_outer; ++l) {
             const int i = out_of[l];
             const auto fm = axis_kernel(i).outer_formula(L.d[axis[i]].si, pos[axis[i]]);
-            if (fm.weighted != Weighted)
+            if (fm.weighted != Weighted || (Weighted && fm.q != 0)) // Sums: around the centre
                 return 0;
             rows = std::min(rows, same_formula(i, y, rows, Weighted));
             lane[l] = Lane<T>{f0 + fm.p, f0 + fm.q, f0 + fm.r, o[i] + c0, {}};
