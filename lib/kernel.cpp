@@ -429,10 +429,13 @@ NG_AVX2_FN void sum3_avx2(const float *f0, const float *f1, const float *f2, flo
 struct PackedDouble {
     using E = double;
     using V = __m256d;
+    using M = __m256d; // lane masks
     static constexpr int64_t n = 4;
+    static constexpr bool avx512 = false;
     static NG_AVX2_FN V load(const E *p) { return _mm256_loadu_pd(p); }
     static NG_AVX2_FN void stream(E *w, V v) { _mm256_stream_pd(w, v); }
     static NG_AVX2_FN V broadcast(E x) { return _mm256_set1_pd(x); }
+    static NG_AVX2_FN V weight(double x) { return _mm256_set1_pd(x); }
     static NG_AVX2_FN V weights(const double *p) { return _mm256_loadu_pd(p); }
     static NG_AVX2_FN V add(V a, V b) { return _mm256_add_pd(a, b); }
     static NG_AVX2_FN V sub(V a, V b) { return _mm256_sub_pd(a, b); }
@@ -440,36 +443,40 @@ struct PackedDouble {
     static NG_AVX2_FN V div(V a, V b) { return _mm256_div_pd(a, b); }
     // all ones in lane `at` (lane_mask) or in lanes `at` and after (lanes_from), zeros
     // elsewhere; blend: b where mask is set, else a
-    static NG_AVX2_FN V lane_mask(int64_t at) {
+    static NG_AVX2_FN M lane_mask(int64_t at) {
         return _mm256_castsi256_pd(_mm256_cmpeq_epi64(_mm256_set1_epi64x(at), _mm256_setr_epi64x(0, 1, 2, 3)));
     }
-    static NG_AVX2_FN V lanes_from(int64_t at) {
+    static NG_AVX2_FN M lanes_from(int64_t at) {
         return _mm256_castsi256_pd(_mm256_cmpgt_epi64(_mm256_setr_epi64x(0, 1, 2, 3), _mm256_set1_epi64x(at - 1)));
     }
-    static NG_AVX2_FN V blend(V a, V b, V mask) { return _mm256_blendv_pd(a, b, mask); }
-    static NG_AVX2_FN V either(V m1, V m2) { return _mm256_or_pd(m1, m2); }
+    static NG_AVX2_FN V blend(V a, V b, M mask) { return _mm256_blendv_pd(a, b, mask); }
+    static NG_AVX2_FN M either(M m1, M m2) { return _mm256_or_pd(m1, m2); }
+    static NG_AVX2_FN M no_mask() { return _mm256_setzero_pd(); }
     static NG_AVX2_FN V none() { return _mm256_setzero_pd(); }
 };
 struct PackedFloat {
     using E = float;
     using V = __m256;
+    using M = __m256;
     static constexpr int64_t n = 8;
+    static constexpr bool avx512 = false;
     static NG_AVX2_FN V load(const E *p) { return _mm256_loadu_ps(p); }
     static NG_AVX2_FN void stream(E *w, V v) { _mm256_stream_ps(w, v); }
     static NG_AVX2_FN V broadcast(E x) { return _mm256_set1_ps(x); }
     static NG_AVX2_FN V sub(V a, V b) { return _mm256_sub_ps(a, b); }
     static NG_AVX2_FN V mul(V a, V b) { return _mm256_mul_ps(a, b); }
     static NG_AVX2_FN V div(V a, V b) { return _mm256_div_ps(a, b); }
-    static NG_AVX2_FN V lane_mask(int64_t at) {
+    static NG_AVX2_FN M lane_mask(int64_t at) {
         return _mm256_castsi256_ps(
             _mm256_cmpeq_epi32(_mm256_set1_epi32(int(at)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)));
     }
-    static NG_AVX2_FN V lanes_from(int64_t at) {
+    static NG_AVX2_FN M lanes_from(int64_t at) {
         return _mm256_castsi256_ps(
             _mm256_cmpgt_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32(int(at) - 1)));
     }
-    static NG_AVX2_FN V blend(V a, V b, V mask) { return _mm256_blendv_ps(a, b, mask); }
-    static NG_AVX2_FN V either(V m1, V m2) { return _mm256_or_ps(m1, m2); }
+    static NG_AVX2_FN V blend(V a, V b, M mask) { return _mm256_blendv_ps(a, b, mask); }
+    static NG_AVX2_FN M either(M m1, M m2) { return _mm256_or_ps(m1, m2); }
+    static NG_AVX2_FN M no_mask() { return _mm256_setzero_ps(); }
     static NG_AVX2_FN V none() { return _mm256_setzero_ps(); }
 };
 template <class E> using Packed = typename std::conditional<std::is_same<E, double>::value, PackedDouble, PackedFloat>::type;
@@ -560,7 +567,7 @@ template <class P, int K, class Q> struct Diffs {
     }
     void start(int64_t) {}
     NG_AVX2_FMA_FN V value(int i, int64_t j) { return quotient(i, P::sub(P::load(p[i] + j), P::load(q[i] + j))); }
-    NG_AVX2_FMA_FN V at_seam(int i, int64_t j, V edges, V, bool, int seam_lane) {
+    NG_AVX2_FMA_FN V at_seam(int i, int64_t j, typename P::M edges, typename P::M, bool, int seam_lane) {
         V x = P::sub(P::load(p[i] + j), P::load(q[i] + j));
         if (i == seam_lane)
             x = P::blend(x, P::none(), edges);
@@ -569,111 +576,11 @@ template <class P, int K, class Q> struct Diffs {
     void next() {}
     bool exact() const { return quotient.exact(); }
 };
-// Weighted sums (P's arithmetic in float64) of the samples around one centre, the lanes'
-// q (interior formulas): the centre is loaded (and converted) once for every lane. Every
-// lane's weights are per row, but with `Table` the last lane's per column.
-template <class P, int K, bool Table> struct Sums {
-    using E = typename P::E;
-    using V = typename P::V;
-    const E *p[K], *r[K], *mid;
-    const double *a[K], *b[K], *c[K];
-    int64_t step[K];
-    V wa[K], wb[K], wc[K]; // the current row's weights (per row)
-    int64_t col, period;   // the table's column (Table)
-    V centre;              // at the current column
-    NG_AVX2_FN explicit Sums(const Lane<E> *lane)
-        : mid(lane[0].q), col(lane[K - 1].col), period(lane[K - 1].period) {
-        for (int i = 0; i < K; ++i) {
-            p[i] = lane[i].p, r[i] = lane[i].r;
-            a[i] = lane[i].a, b[i] = lane[i].b, c[i] = lane[i].c, step[i] = lane[i].step;
-            load_weights(i);
-        }
-    }
-    NG_AVX2_FN void load_weights(int i) {
-        wa[i] = _mm256_set1_pd(*a[i]), wb[i] = _mm256_set1_pd(*b[i]), wc[i] = _mm256_set1_pd(*c[i]);
-    }
-    NG_AVX2_FN void start(int64_t j) { centre = P::load(mid + j); }
-    NG_AVX2_FN V sum(int i, int64_t j, V x, V y, V z) const {
-        return P::add(P::add(P::mul(x, P::load(p[i] + j)), P::mul(y, centre)), P::mul(z, P::load(r[i] + j)));
-    }
-    NG_AVX2_FN V value(int i, int64_t j) const {
-        if (Table && i == K - 1)
-            return sum(i, j, P::weights(a[i] + col), P::weights(b[i] + col), P::weights(c[i] + col));
-        return sum(i, j, wa[i], wb[i], wc[i]);
-    }
-    NG_AVX2_FN V at_seam(int i, int64_t j, V, V later, bool new_row, int) {
-        const V v = value(i, j);
-        if ((Table && i == K - 1) || !new_row || step[i] == 0)
-            return v;
-        a[i] += step[i], b[i] += step[i], c[i] += step[i];
-        load_weights(i);
-        return P::blend(v, value(i, j), later);
-    }
-    void next() {
-        if (Table && (col += P::n) >= period)
-            col -= period;
-    }
-    bool exact() const { return true; }
-};
-
-// The values Op (Diffs, Sums) of K outputs over the same n columns (a multiple of P::n),
-// element by element: the K streams of streaming stores interleaved finely rather than
-// one after another. On AMD Zen 5 three output streams written in runs (of 2 KiB rows, or
-// 64 KiB) took 20.5 ms for a minimal 256^3 float64 pass against 15.3 in lockstep (14.5
-// for a plain copy to three outputs). `ahead` (the operand read for the first time: the
-// next plane) is prefetched. Returns the values' exact().
-template <class P, int K, class Op, class Edge>
-NG_AVX2_FMA_FN bool lockstep_loop(const Lane<typename P::E> *lane, int64_t n, const typename P::E *ahead,
-                                  const Seams &seams, Edge &edge) {
-    using E = typename P::E;
-    using V = typename P::V;
-    // The values' state (constructed here: a copy of it in and out cost as much as the
-    // loop) and the outputs in locals (registers): the stores could otherwise alias them
-    // (vector types may alias anything).
-    Op op(lane);
-    E *w[K];
-    for (int i = 0; i < K; ++i)
-        w[i] = lane[i].w;
-    int64_t seam = seams.next;
-    bool row_end = true; // the seam at `seam` is a row's last column (else a first one)
-    for (; seam < 0; row_end = !row_end) // a row's last column before the start (a chunk's)
-        seam += row_end ? 1 : seams.X - 1;
-    for (int64_t j = 0; j < n;) {
-        const int64_t stop = seam < n ? seam / P::n * P::n : n; // the vectors before a seam's
-        for (; j < stop; j += P::n) {
-            if (j % (64 / int64_t(sizeof(E))) == 0)
-                prefetch(ahead + j);
-            op.start(j);
-            for (int i = 0; i < K; ++i)
-                P::stream(w[i] + j, op.value(i, j));
-            op.next();
-        }
-        if (j >= n)
-            break;
-        // the vector at j holds one seam or more (rows are longer than a vector: at most
-        // one row's end and the next row's start)
-        V values = P::none(), edges = P::none(), later = P::none();
-        bool new_row = false;
-        for (; seam < j + P::n; row_end = !row_end) {
-            const V at = P::lane_mask(seam - j);
-            if (seams.lane >= 0)
-                values = P::blend(values, P::broadcast(edge(seam)), at), edges = P::either(edges, at);
-            if (!row_end)
-                later = P::lanes_from(seam - j), new_row = true;
-            seam += row_end ? 1 : seams.X - 1;
-        }
-        op.start(j);
-        for (int i = 0; i < K; ++i) {
-            V v = op.at_seam(i, j, edges, later, new_row, seams.lane);
-            if (i == seams.lane)
-                v = P::blend(v, values, edges);
-            P::stream(w[i] + j, v);
-        }
-        op.next();
-        j += P::n;
-    }
-    return op.exact();
-}
+namespace avx2 {
+#define NG_LOCKSTEP_FN NG_AVX2_FMA_FN
+#include "lockstep.inc"
+#undef NG_LOCKSTEP_FN
+} // namespace avx2
 
 // lockstep_loop with the quotients the divisors allow: by the inverse when every lane's
 // is exact (dividing would give the same bits), float64 with Markstein's correction chunk
@@ -686,7 +593,7 @@ NG_AVX2_FN void diff_lockstep(const Lane<E> *lane, int64_t n, const E *ahead, co
     for (int i = 0; i < K; ++i)
         inverse = inverse && lane[i].d.by_inverse, fast = fast && lane[i].d.lo <= lane[i].d.hi;
     if (inverse) {
-        lockstep_loop<P, K, Diffs<P, K, ByInverse<P, K>>>(lane, n, ahead, seams, edge);
+        avx2::lockstep_loop<P, K, Diffs<P, K, ByInverse<P, K>>>(lane, n, ahead, seams, edge);
         return;
     }
     if constexpr (std::is_same<E, double>::value) {
@@ -703,15 +610,15 @@ NG_AVX2_FN void diff_lockstep(const Lane<E> *lane, int64_t n, const E *ahead, co
                     at.next = seams.next - j0;
                 const auto edge_at = [&](int64_t j) { return edge(j0 + j); };
                 const int64_t m = std::min(chunk, n - j0);
-                if (lockstep_loop<P, K, Diffs<P, K, ByMarkstein<K>>>(part, m, ahead + j0, at, edge_at))
+                if (avx2::lockstep_loop<P, K, Diffs<P, K, ByMarkstein<K>>>(part, m, ahead + j0, at, edge_at))
                     continue;
                 _mm_sfence(); // the divisions' stores after the chunk's first ones
-                lockstep_loop<P, K, Diffs<P, K, ByDivision<P, K>>>(part, m, ahead + j0, at, edge_at);
+                avx2::lockstep_loop<P, K, Diffs<P, K, ByDivision<P, K>>>(part, m, ahead + j0, at, edge_at);
             }
             return;
         }
     }
-    lockstep_loop<P, K, Diffs<P, K, ByDivision<P, K>>>(lane, n, ahead, seams, edge);
+    avx2::lockstep_loop<P, K, Diffs<P, K, ByDivision<P, K>>>(lane, n, ahead, seams, edge);
 }
 
 // One output's differences (p the neighbour ahead, read here for the first time:
@@ -792,6 +699,44 @@ NG_AVX512_FN void sum3_table_avx512(const float *f0, float *w, int64_t n8, const
                                               _mm512_loadu_pd(c + j), wide8(f0 + j + 2))));
     }
 }
+
+// float32 samples in float64, 8 per vector, for the lockstep weighted sums: there the
+// conversions bound the loop, and 512-bit vectors take half the instructions (AMD Zen 5,
+// A/B: 256^3 with coordinates 7.3 -> 5.4 ms on 2 threads, 4096^2 4.5 -> 3.3). float64
+// keeps 256-bit vectors: 8 wide it gained a tenth on 256^3 but took 4096^2 from 9.7 to
+// 14-17 ms on one thread (not the 64-byte streaming stores: two 32-byte ones did the same).
+struct Packed512Double {
+    using E = double;
+    using V = __m512d;
+    using M = __mmask8;
+    static constexpr int64_t n = 8;
+    static constexpr bool avx512 = true;
+    static NG_AVX512_FN V load(const E *p) { return _mm512_loadu_pd(p); }
+    static NG_AVX512_FN void stream(E *w, V v) { _mm512_stream_pd(w, v); }
+    static NG_AVX512_FN V broadcast(E x) { return _mm512_set1_pd(x); }
+    static NG_AVX512_FN V weight(double x) { return _mm512_set1_pd(x); }
+    static NG_AVX512_FN V weights(const double *p) { return _mm512_loadu_pd(p); }
+    static NG_AVX512_FN V add(V a, V b) { return _mm512_add_pd(a, b); }
+    static NG_AVX512_FN V mul(V a, V b) { return _mm512_mul_pd(a, b); }
+    static M lane_mask(int64_t at) { return M(1u << at); }
+    static M lanes_from(int64_t at) { return M(0xffu << at); }
+    static NG_AVX512_FN V blend(V a, V b, M mask) { return _mm512_mask_blend_pd(mask, a, b); }
+    static M either(M m1, M m2) { return M(m1 | m2); }
+    static M no_mask() { return 0; }
+    static NG_AVX512_FN V none() { return _mm512_setzero_pd(); }
+};
+struct Packed512FloatInDouble : Packed512Double {
+    using E = float;
+    static NG_AVX512_FN V load(const E *p) { return wide8(p); }
+    static NG_AVX512_FN void stream(E *w, V v) { _mm256_stream_ps(w, narrow8(v)); }
+    static NG_AVX512_FN V broadcast(E x) { return _mm512_set1_pd(x); }
+};
+
+namespace avx512 {
+#define NG_LOCKSTEP_FN NG_AVX512_FN
+#include "lockstep.inc"
+#undef NG_LOCKSTEP_FN
+} // namespace avx512
 #undef NG_AVX512_FN
 #endif
 #undef NG_AVX2_FN
@@ -1563,10 +1508,15 @@ template <class T, class O> struct Fused {
                           int64_t c1, const Weights *blk) const {
 #if NG_AVX2
         if constexpr (lockstep_types) {
+            constexpr bool single = std::is_same<T, float>::value;
             if (lockstep == Lockstep::diffs)
                 return stretch<Packed<T>, false>(f, o, pos, y, count, c0, c1, blk);
-            using Wide = typename std::conditional<std::is_same<T, float>::value, PackedFloatInDouble,
-                                                   PackedDouble>::type;
+#if NG_AVX512
+            if constexpr (single) // see Packed512FloatInDouble
+                if (have_avx512())
+                    return stretch<Packed512FloatInDouble, true>(f, o, pos, y, count, c0, c1, blk);
+#endif
+            using Wide = typename std::conditional<single, PackedFloatInDouble, PackedDouble>::type;
             return stretch<Wide, true>(f, o, pos, y, count, c0, c1, blk);
         }
 #endif
@@ -1694,14 +1644,12 @@ template <class T, class O> struct Fused {
             return v;
         };
         if constexpr (Weighted) {
-            if (row_output >= 0 && K == 2)
-                lockstep_loop<P, 2, Sums<P, 2, true>>(from, n, ahead, seams, edge);
-            else if (row_output >= 0)
-                lockstep_loop<P, 3, Sums<P, 3, true>>(from, n, ahead, seams, edge);
-            else if (K == 2)
-                lockstep_loop<P, 2, Sums<P, 2, false>>(from, n, ahead, seams, edge);
+#if NG_AVX512
+            if constexpr (P::avx512)
+                avx512::sums_loop<P>(K, row_output >= 0, from, n, ahead, seams, edge);
             else
-                lockstep_loop<P, 3, Sums<P, 3, false>>(from, n, ahead, seams, edge);
+#endif
+                avx2::sums_loop<P>(K, row_output >= 0, from, n, ahead, seams, edge);
         } else if (K == 2) {
             diff_lockstep<2>(from, n, ahead, seams, edge);
         } else {
