@@ -705,14 +705,14 @@ NG_AVX512_FN void sum3_table_avx512(const float *f0, float *w, int64_t n8, const
 // A/B: 256^3 with coordinates 7.3 -> 5.4 ms on 2 threads, 4096^2 4.5 -> 3.3). float64
 // keeps 256-bit vectors: 8 wide it gained a tenth on 256^3 but took 4096^2 from 9.7 to
 // 14-17 ms on one thread (not the 64-byte streaming stores: two 32-byte ones did the same).
-struct Packed512Double {
-    using E = double;
+struct Packed512FloatInDouble {
+    using E = float;
     using V = __m512d;
     using M = __mmask8;
     static constexpr int64_t n = 8;
     static constexpr bool avx512 = true;
-    static NG_AVX512_FN V load(const E *p) { return _mm512_loadu_pd(p); }
-    static NG_AVX512_FN void stream(E *w, V v) { _mm512_stream_pd(w, v); }
+    static NG_AVX512_FN V load(const E *p) { return wide8(p); }
+    static NG_AVX512_FN void stream(E *w, V v) { _mm256_stream_ps(w, narrow8(v)); }
     static NG_AVX512_FN V broadcast(E x) { return _mm512_set1_pd(x); }
     static NG_AVX512_FN V weight(double x) { return _mm512_set1_pd(x); }
     static NG_AVX512_FN V weights(const double *p) { return _mm512_loadu_pd(p); }
@@ -724,12 +724,6 @@ struct Packed512Double {
     static M either(M m1, M m2) { return M(m1 | m2); }
     static M no_mask() { return 0; }
     static NG_AVX512_FN V none() { return _mm512_setzero_pd(); }
-};
-struct Packed512FloatInDouble : Packed512Double {
-    using E = float;
-    static NG_AVX512_FN V load(const E *p) { return wide8(p); }
-    static NG_AVX512_FN void stream(E *w, V v) { _mm256_stream_ps(w, narrow8(v)); }
-    static NG_AVX512_FN V broadcast(E x) { return _mm512_set1_pd(x); }
 };
 
 namespace avx512 {
