@@ -37,10 +37,12 @@
 //  - each thread owns one contiguous range of rows (memory order), so the first-touch
 //    page faults of fresh outputs are spread over the threads, and the result of every
 //    element does not depend on the thread count.
-// With uniform spacing and 2 or 3 float outputs (the common case) the outputs are written
-// in lockstep: one loop computes every output's value per vector, over stretches of whole
-// rows (lockstep_rows, lockstep_loop): on AMD Zen 5 interleaving the streaming stores
-// element by element was a quarter faster than any run length. Otherwise output streams
+// With 2 or 3 float outputs (the common case) and one kind of spacing on every axis the
+// outputs are written in lockstep: one loop computes every output's value per vector
+// (differences, or with coordinates weighted sums), over stretches of whole rows
+// (lockstep_rows, stretch, lockstep_loop in lockstep.inc, compiled for AVX2 and for
+// AVX-512): on AMD Zen 5 interleaving the streaming stores element by element was a
+// quarter faster than any run length. Otherwise output streams
 // are staggered in time, not in address: consecutive rows of a tile are written output by
 // output in runs of about run_bytes, so the k streams take turns in long runs rather
 // than a row each (measured on an Intel Xeon). With a row each, outputs whose addresses are equal
