@@ -1634,9 +1634,10 @@ template <class T, class O> struct Fused {
         Seams seams;
         if (rows > 1 && (row_output >= 0 || Weighted))
             seams = Seams{row_output >= 0 ? K_outer : -1, X - 1 - start, X};
-        const auto edge = [&](int64_t j) {
-            O v;
-            values(K_outer, start + j, 1, &v);
+        const auto edge = [&](int64_t j) { // a seam: column 0 or X-1, a boundary formula
+            const int64_t t = start + j, g = (c0 + t) / X;
+            O v = O();
+            axis_kernel(row_output).line(f + g * X, 1, &v, 1, c0 + t - g * X, 1, [](O *, int64_t, int64_t, int64_t) {});
             return v;
         };
         if constexpr (Weighted) {
