@@ -255,6 +255,13 @@ def large_spacing(kind, n, rng):
     return np.cumsum(np.where(rng.random(n) < 0.3, 0.5, rng.uniform(0.01, 2.0, n)))
 
 
+def fresh_start(buf):
+    """The element of buf 16 bytes past a 64-byte boundary, where numpy's fresh large
+    arrays start (an array in reused memory may start at 0, 16 or 32): outputs placed
+    from there share their alignment whatever the allocator's history."""
+    return (16 - buf.ctypes.data % 64) % 64 // buf.itemsize
+
+
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("shape", [((9 << 20) + 3,), (515, 2053), (41, 61, 1021)],
                          ids=["1d", "2d", "3d"])
@@ -274,10 +281,11 @@ def test_large_at_every_alignment(dtype, shape, spacing):
     size = f.size
     for edge_order in (1, 2):
         want = reference(f, *varargs, edge_order=edge_order)
-        bufs = [np.empty(size + 8, dtype=dtype) for _ in want]
+        bufs = [np.empty(size + 16, dtype=dtype) for _ in want]
         for offset in range(4):
             for threads in (1, 2):
-                out = tuple(b[offset:offset + size].reshape(shape) for b in bufs)
+                out = tuple(b[fresh_start(b) + offset:fresh_start(b) + offset + size].reshape(shape)
+                            for b in bufs)
                 for o in out:
                     o.fill(7)
                 got = numgrad.gradient(f, *varargs, edge_order=edge_order,
@@ -333,15 +341,11 @@ def test_large_lockstep(dtype, spacing, case):
     for varargs in spacings:
         for edge_order in (1, 2):
             want = reference(f, *varargs, axis=axis, edge_order=edge_order)
-            # Each output 16 bytes after a 64-byte boundary, as numpy's fresh arrays (which
-            # arrays of a size reuse depends on the allocator's history), or 0, 1, 2
-            # elements after that.
-            bufs = [np.empty(f.size + 64, dtype=dtype) for _ in dims]
-            base = [(16 - b.ctypes.data % 64) % 64 // b.itemsize for b in bufs]
+            bufs = [np.empty(f.size + 16, dtype=dtype) for _ in dims]
             for threads in (1, 2):
                 offsets = range(len(dims)) if case == "outputs at different alignments" else [0] * len(dims)
-                out = tuple(b[s + o:s + o + f.size].reshape(shape, order=order)
-                            for b, s, o in zip(bufs, base, offsets))
+                out = tuple(b[fresh_start(b) + o:fresh_start(b) + o + f.size].reshape(shape, order=order)
+                            for b, o in zip(bufs, offsets))
                 for o in out:
                     o.fill(7)
                 got = numgrad.gradient(f, *varargs, axis=axis, edge_order=edge_order, out=out,
