@@ -705,8 +705,9 @@ NG_AVX512_FN void sum3_table_avx512(const float *f0, float *w, int64_t n8, const
 // float32 samples in float64, 8 per vector, for the lockstep weighted sums: there the
 // conversions bound the loop, and 512-bit vectors take half the instructions (AMD Zen 5,
 // A/B: 256^3 with coordinates 7.3 -> 5.4 ms on 2 threads, 4096^2 4.5 -> 3.3). float64
-// keeps 256-bit vectors: 8 wide it gained a tenth on 256^3 but took 4096^2 from 9.7 to
-// 14-17 ms on one thread (not the 64-byte streaming stores: two 32-byte ones did the same).
+// keeps 256-bit vectors: 8 wide it gained a tenth with 3 outputs (256^3) but lost 10-35 %
+// with 2 (4096^2: 9.7 -> 14-17 ms on one thread; 256^3, any two axes, the table's or
+// not), and not through the 64-byte streaming stores (two 32-byte ones did the same).
 struct Packed512FloatInDouble {
     using E = float;
     using V = __m512d;
