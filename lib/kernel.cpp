@@ -433,7 +433,6 @@ struct PackedDouble {
     using V = __m256d;
     using M = __m256d; // lane masks
     static constexpr int64_t n = 4;
-    static constexpr bool avx512 = false;
     static NG_AVX2_FN V load(const E *p) { return _mm256_loadu_pd(p); }
     static NG_AVX2_FN void stream(E *w, V v) { _mm256_stream_pd(w, v); }
     static NG_AVX2_FN V broadcast(E x) { return _mm256_set1_pd(x); }
@@ -461,7 +460,6 @@ struct PackedFloat {
     using V = __m256;
     using M = __m256;
     static constexpr int64_t n = 8;
-    static constexpr bool avx512 = false;
     static NG_AVX2_FN V load(const E *p) { return _mm256_loadu_ps(p); }
     static NG_AVX2_FN void stream(E *w, V v) { _mm256_stream_ps(w, v); }
     static NG_AVX2_FN V broadcast(E x) { return _mm256_set1_ps(x); }
@@ -713,7 +711,6 @@ struct Packed512FloatInDouble {
     using V = __m512d;
     using M = __mmask8;
     static constexpr int64_t n = 8;
-    static constexpr bool avx512 = true;
     static NG_AVX512_FN V load(const E *p) { return wide8(p); }
     static NG_AVX512_FN void stream(E *w, V v) { _mm256_stream_ps(w, narrow8(v)); }
     static NG_AVX512_FN V broadcast(E x) { return _mm512_set1_pd(x); }
@@ -1643,7 +1640,7 @@ template <class T, class O> struct Fused {
         };
         if constexpr (Weighted) {
 #if NG_AVX512
-            if constexpr (P::avx512)
+            if constexpr (std::is_same<P, Packed512FloatInDouble>::value)
                 avx512::sums_loop<P>(K, row_output >= 0, from, n, ahead, seams, edge);
             else
 #endif
