@@ -500,6 +500,17 @@ template <class T> struct Lane {
     Divisor<T> d;
     const double *a = nullptr, *b = nullptr, *c = nullptr;
     int64_t step = 0, col = -1, period = INT64_MAX;
+
+    // The same lane from its column j on.
+    Lane from(int64_t j) const {
+        Lane l = *this;
+        l.p += j, l.q += j, l.w += j;
+        if (r)
+            l.r += j;
+        if (col >= 0)
+            l.col += j;
+        return l;
+    }
 };
 
 // Where the stretch of a lockstep loop, spanning whole rows of X columns, crosses from one
@@ -550,9 +561,9 @@ template <int K> struct ByMarkstein {
 };
 
 // The values of a lockstep loop's K lanes at column j, after start(j) (what the lanes
-// share): value(i, j) in a vector without seams; at_seam(i, j, ...) in one with seams (`edges`: the seams' columns, replaced by the
-// caller for lane `seam_lane`; `later`: the columns of the next row, when new_row);
-// next() moves on by a vector.
+// share): value(i, j) in a vector without seams; at_seam(i, j, ...) in one with seams
+// (`edges`: the seams' columns, replaced by the caller for lane `seam_lane`; `later`: the
+// columns of the next row, when new_row); next() moves on by a vector.
 //
 // Differences with quotients Q. The seams' differences are replaced by 0, so that
 // Markstein's range sees only real differences.
@@ -602,7 +613,7 @@ NG_AVX2_FN void diff_lockstep(const Lane<E> *lane, int64_t n, const E *ahead, co
             for (int64_t j0 = 0; j0 < n; j0 += chunk) {
                 Lane<E> part[K];
                 for (int i = 0; i < K; ++i)
-                    part[i] = lane[i], part[i].p += j0, part[i].q += j0, part[i].w += j0;
+                    part[i] = lane[i].from(j0);
                 Seams at = seams; // from the chunk's start: the last row end before it, or after
                 if (seams.X > 0 && seams.next < j0)
                     at.next = seams.next + (j0 - seams.next) / seams.X * seams.X - j0;
@@ -1573,7 +1584,7 @@ template <class T, class O> struct Fused {
             Lane<T> &row = lane[K_outer];
             if constexpr (Weighted) // table: column c0 + t at t (blk: from column c0), and after X-1, 0 again
                 row = Lane<T>{f0 - 1, f0, f0 + 1, o[row_output] + c0, {}, blk->a, blk->b, blk->c,
-                              0, -1, rows > 1 ? X : INT64_MAX};
+                              0, 0, rows > 1 ? X : INT64_MAX};
             else
                 row = Lane<T>{f0 + 1, f0 - 1, nullptr, o[row_output] + c0, axis_kernel(row_output).interior};
         }
@@ -1614,14 +1625,9 @@ template <class T, class O> struct Fused {
         int64_t reach = 0;
         for (int l = 0; l < K; ++l) {
             ends(l, 0, start);
-            from[l] = lane[l];
-            from[l].p += start, from[l].q += start, from[l].w += start;
-            if (from[l].r)
-                from[l].r += start;
-            if (l == K_outer) {
-                from[l].col = start;
+            from[l] = lane[l].from(start);
+            if (l == K_outer)
                 continue;
-            }
             const int64_t sign = L.d[axis[out_of[l]]].si < 0 ? -1 : 1;
             for (const T *at : {lane[l].p, lane[l].q, lane[l].r})
                 if (at && (at - f0) * sign > reach)

@@ -255,11 +255,13 @@ def large_spacing(kind, n, rng):
     return np.cumsum(np.where(rng.random(n) < 0.3, 0.5, rng.uniform(0.01, 2.0, n)))
 
 
-def fresh_start(buf):
-    """The element of buf 16 bytes past a 64-byte boundary, where numpy's fresh large
-    arrays start (an array in reused memory may start at 0, 16 or 32): outputs placed
-    from there share their alignment whatever the allocator's history."""
-    return (16 - buf.ctypes.data % 64) % 64 // buf.itemsize
+def placed(buf, offset, shape, order="C"):
+    """An array of `shape` in buf, `offset` elements after the element 16 bytes past a
+    64-byte boundary, where numpy's fresh large arrays start (an array in reused memory
+    may start at 0, 16 or 32): outputs placed so share their alignment whatever the
+    allocator's history. buf needs 16 bytes to spare."""
+    start = (16 - buf.ctypes.data % 64) % 64 // buf.itemsize + offset
+    return buf[start:start + int(np.prod(shape))].reshape(shape, order=order)
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
@@ -284,8 +286,7 @@ def test_large_at_every_alignment(dtype, shape, spacing):
         bufs = [np.empty(size + 16, dtype=dtype) for _ in want]
         for offset in range(4):
             for threads in (1, 2):
-                out = tuple(b[fresh_start(b) + offset:fresh_start(b) + offset + size].reshape(shape)
-                            for b in bufs)
+                out = tuple(placed(b, offset, shape) for b in bufs)
                 for o in out:
                     o.fill(7)
                 got = numgrad.gradient(f, *varargs, edge_order=edge_order,
@@ -344,8 +345,7 @@ def test_large_lockstep(dtype, spacing, case):
             bufs = [np.empty(f.size + 16, dtype=dtype) for _ in dims]
             for threads in (1, 2):
                 offsets = range(len(dims)) if case == "outputs at different alignments" else [0] * len(dims)
-                out = tuple(b[fresh_start(b) + o:fresh_start(b) + o + f.size].reshape(shape, order=order)
-                            for b, o in zip(bufs, offsets))
+                out = tuple(placed(b, o, shape, order) for b, o in zip(bufs, offsets))
                 for o in out:
                     o.fill(7)
                 got = numgrad.gradient(f, *varargs, axis=axis, edge_order=edge_order, out=out,
