@@ -376,10 +376,11 @@ NG_AVX2_FN void sum3_coords_avx2(const float *f0, float *w, int64_t n4, const do
 // Markstein's correction (Divisor) four doubles at a time. quotient() also tracks, in
 // `lowest` and `highest`, the high 32 bits of |x|'s bits less 1 (x = +-0: all ones, which
 // neither extreme sees); exact() tells whether every x so tracked lay where the
-// correction is exact. diff_lockstep writes a chunk of quotients, then writes it again
+// correction is exact. diffs_loop writes a chunk of quotients, then writes it again
 // with divisions when it was not exact (rare: nan, inf, extreme magnitudes): a test per
 // vector made the loop slower than dividing.
 struct MarksteinAvx2 {
+    using I = __m256i; // the tracked range
     __m256d abs_d, y, sign, neg;
     uint32_t lo_word;
     int32_t hi_word;
@@ -393,10 +394,10 @@ struct MarksteinAvx2 {
         lo_word = uint32_t(lo_bits >> 32) + 1; // conservative: |x| > lo
         hi_word = int32_t(hi_bits >> 32) - 1;  // and |x| < hi
     }
-    static NG_AVX2_FN void start(__m256i &lowest, __m256i &highest) {
+    static NG_AVX2_FN void start(I &lowest, I &highest) {
         lowest = _mm256_set1_epi32(-1), highest = _mm256_setzero_si256();
     }
-    NG_AVX2_FMA_FN __m256d quotient(__m256d x, __m256i &lowest, __m256i &highest) const {
+    NG_AVX2_FMA_FN __m256d quotient(__m256d x, I &lowest, I &highest) const {
         const __m256i t = _mm256_sub_epi64(_mm256_castpd_si256(_mm256_andnot_pd(neg, x)), _mm256_set1_epi64x(1));
         lowest = _mm256_min_epu32(lowest, t);
         highest = _mm256_max_epi32(highest, t);
@@ -404,7 +405,7 @@ struct MarksteinAvx2 {
         const __m256d r = _mm256_fmsub_pd(q0, abs_d, x);
         return _mm256_xor_pd(_mm256_fnmadd_pd(r, y, q0), sign);
     }
-    NG_AVX2_FN bool exact(__m256i lowest, __m256i highest) const {
+    NG_AVX2_FN bool exact(I lowest, I highest) const {
         alignas(32) uint32_t low[8], high[8];
         _mm256_store_si256(reinterpret_cast<__m256i *>(low), lowest);
         _mm256_store_si256(reinterpret_cast<__m256i *>(high), highest);
@@ -432,6 +433,7 @@ struct PackedDouble {
     using E = double;
     using V = __m256d;
     using M = __m256d; // lane masks
+    using Markstein = MarksteinAvx2;
     static constexpr int64_t n = 4;
     static NG_AVX2_FN V load(const E *p) { return _mm256_loadu_pd(p); }
     static NG_AVX2_FN void stream(E *w, V v) { _mm256_stream_pd(w, v); }
@@ -523,121 +525,18 @@ struct Seams {
     int64_t next = INT64_MAX, X = 0;
 };
 
-// The quotients of a lockstep loop: by the inverse (a power of two), by division, or
-// (float64) with Markstein's correction, tracking the range where it is exact.
-template <class P, int K> struct ByInverse {
-    typename P::V inv[K];
-    NG_AVX2_FN explicit ByInverse(const Lane<typename P::E> *lane) {
-        for (int i = 0; i < K; ++i)
-            inv[i] = P::broadcast(lane[i].d.inv);
-    }
-    NG_AVX2_FN typename P::V operator()(int i, typename P::V x) { return P::mul(inv[i], x); }
-    bool exact() const { return true; }
-};
-template <class P, int K> struct ByDivision {
-    typename P::V d[K];
-    NG_AVX2_FN explicit ByDivision(const Lane<typename P::E> *lane) {
-        for (int i = 0; i < K; ++i)
-            d[i] = P::broadcast(lane[i].d.d);
-    }
-    NG_AVX2_FN typename P::V operator()(int i, typename P::V x) { return P::div(x, d[i]); }
-    bool exact() const { return true; }
-};
-template <int K> struct ByMarkstein {
-    MarksteinAvx2 m[K];
-    MarksteinAvx2 narrowest; // the lanes' ranges tracked together, checked against the narrowest
-    __m256i lowest, highest;
-    NG_AVX2_FN explicit ByMarkstein(const Lane<double> *lane) {
-        for (int i = 0; i < K; ++i)
-            m[i] = MarksteinAvx2(lane[i].d);
-        narrowest = m[0];
-        for (int i = 1; i < K; ++i)
-            narrowest.lo_word = std::max(narrowest.lo_word, m[i].lo_word),
-            narrowest.hi_word = std::min(narrowest.hi_word, m[i].hi_word);
-        MarksteinAvx2::start(lowest, highest);
-    }
-    NG_AVX2_FMA_FN __m256d operator()(int i, __m256d x) { return m[i].quotient(x, lowest, highest); }
-    NG_AVX2_FN bool exact() const { return narrowest.exact(lowest, highest); }
-};
-
-// The values of a lockstep loop's K lanes at column j, after start(j) (what the lanes
-// share): value(i, j) in a vector without seams; at_seam(i, j, ...) in one with seams
-// (`edges`: the seams' columns, replaced by the caller for lane `seam_lane`; `later`: the
-// columns of the next row, when new_row); next() moves on by a vector.
-//
-// Differences with quotients Q. The seams' differences are replaced by 0, so that
-// Markstein's range sees only real differences.
-template <class P, int K, class Q> struct Diffs {
-    using E = typename P::E;
-    using V = typename P::V;
-    Q quotient;
-    const E *p[K], *q[K];
-    NG_AVX2_FN explicit Diffs(const Lane<E> *lane) : quotient(lane) {
-        for (int i = 0; i < K; ++i)
-            p[i] = lane[i].p, q[i] = lane[i].q;
-    }
-    void start(int64_t) {}
-    NG_AVX2_FMA_FN V value(int i, int64_t j) { return quotient(i, P::sub(P::load(p[i] + j), P::load(q[i] + j))); }
-    NG_AVX2_FMA_FN V at_seam(int i, int64_t j, typename P::M edges, typename P::M, bool, int seam_lane) {
-        V x = P::sub(P::load(p[i] + j), P::load(q[i] + j));
-        if (i == seam_lane)
-            x = P::blend(x, P::none(), edges);
-        return quotient(i, x);
-    }
-    void next() {}
-    bool exact() const { return quotient.exact(); }
-};
 namespace avx2 {
 #define NG_LOCKSTEP_FN NG_AVX2_FMA_FN
 #include "lockstep.inc"
 #undef NG_LOCKSTEP_FN
 } // namespace avx2
 
-// lockstep_loop with the quotients the divisors allow: by the inverse when every lane's
-// is exact (dividing would give the same bits), float64 with Markstein's correction chunk
-// by chunk (a chunk not exact written again with divisions: one nan costs a chunk, not the
-// stretch), else by division.
-template <int K, class E, class Edge>
-NG_AVX2_FN void diff_lockstep(const Lane<E> *lane, int64_t n, const E *ahead, const Seams &seams, Edge &&edge) {
-    using P = Packed<E>;
-    bool inverse = true, fast = std::is_same<E, double>::value;
-    for (int i = 0; i < K; ++i)
-        inverse = inverse && lane[i].d.by_inverse, fast = fast && lane[i].d.lo <= lane[i].d.hi;
-    if (inverse) {
-        avx2::lockstep_loop<P, K, Diffs<P, K, ByInverse<P, K>>>(lane, n, ahead, seams, edge);
-        return;
-    }
-    if constexpr (std::is_same<E, double>::value) {
-        if (fast) {
-            constexpr int64_t chunk = 1024; // a multiple of P::n
-            for (int64_t j0 = 0; j0 < n; j0 += chunk) {
-                Lane<E> part[K];
-                for (int i = 0; i < K; ++i)
-                    part[i] = lane[i].from(j0);
-                Seams at = seams; // from the chunk's start: the last row end before it, or after
-                if (seams.X > 0 && seams.next < j0)
-                    at.next = seams.next + (j0 - seams.next) / seams.X * seams.X - j0;
-                else if (seams.X > 0)
-                    at.next = seams.next - j0;
-                const auto edge_at = [&](int64_t j) { return edge(j0 + j); };
-                const int64_t m = std::min(chunk, n - j0);
-                if (avx2::lockstep_loop<P, K, Diffs<P, K, ByMarkstein<K>>>(part, m, ahead + j0, at, edge_at))
-                    continue;
-                _mm_sfence(); // the divisions' stores after the chunk's first ones
-                avx2::lockstep_loop<P, K, Diffs<P, K, ByDivision<P, K>>>(part, m, ahead + j0, at, edge_at);
-            }
-            return;
-        }
-    }
-    avx2::lockstep_loop<P, K, Diffs<P, K, ByDivision<P, K>>>(lane, n, ahead, seams, edge);
-}
-
 // One output's differences (p the neighbour ahead, read here for the first time:
 // prefetching it measured about 5 % faster on 256^3), n a multiple of the vector width,
 // w 32-byte aligned.
 template <class E> NG_AVX2_FN void diff_avx2(const E *p, const E *q, E *w, int64_t n, const Divisor<E> &d) {
     const Lane<E> lane{p, q, nullptr, w, d};
-    diff_lockstep<1>(&lane, n, p, Seams{}, [](int64_t) { return E(); });
+    avx2::diffs_loop<Packed<E>, 1>(&lane, n, p, Seams{}, [](int64_t) { return E(); });
 }
 
 #if NG_AVX512
@@ -711,30 +610,82 @@ NG_AVX512_FN void sum3_table_avx512(const float *f0, float *w, int64_t n8, const
     }
 }
 
-// float32 samples in float64, 8 per vector, for the lockstep weighted sums: there the
-// conversions bound the loop, and 512-bit vectors take half the instructions (AMD Zen 5,
-// A/B: 256^3 with coordinates 7.3 -> 5.4 ms on 2 threads, 4096^2 4.5 -> 3.3). float64
-// keeps 256-bit vectors: 8 wide it gained a tenth with 3 outputs (256^3) but lost 10-35 %
-// with 2 (4096^2: 9.7 -> 14-17 ms on one thread; 256^3, any two axes, the table's or
-// not), and not through the 64-byte streaming stores (two 32-byte ones did the same).
-struct Packed512FloatInDouble {
-    using E = float;
+// Markstein's correction eight doubles at a time: MarksteinAvx2's operations, the same bits.
+struct Markstein512 {
+    using I = __m512i;
+    __m512d abs_d, y;
+    __m512i sign; // of d, flipped into the quotient
+    uint32_t lo_word;
+    int32_t hi_word;
+    Markstein512() = default;
+    NG_AVX512_FN explicit Markstein512(const Divisor<double> &d) {
+        const MarksteinAvx2 narrow(d);
+        abs_d = _mm512_set1_pd(std::fabs(d.d)), y = _mm512_set1_pd(std::fabs(d.inv));
+        sign = _mm512_castpd_si512(_mm512_set1_pd(std::copysign(0.0, d.d)));
+        lo_word = narrow.lo_word, hi_word = narrow.hi_word;
+    }
+    static NG_AVX512_FN void start(I &lowest, I &highest) {
+        lowest = _mm512_set1_epi32(-1), highest = _mm512_setzero_si512();
+    }
+    NG_AVX512_FN __m512d quotient(__m512d x, I &lowest, I &highest) const {
+        const __m512i t = _mm512_sub_epi64(_mm512_and_si512(_mm512_castpd_si512(x), _mm512_set1_epi64(INT64_MAX)),
+                                           _mm512_set1_epi64(1));
+        lowest = _mm512_maskz_min_epu32(0xffff, lowest, t); // zero-masked: see wide8
+        highest = _mm512_maskz_max_epi32(0xffff, highest, t);
+        const __m512d q0 = _mm512_mul_pd(x, y);
+        const __m512d r = _mm512_fmsub_pd(q0, abs_d, x);
+        return _mm512_castsi512_pd(_mm512_xor_si512(_mm512_castpd_si512(_mm512_fnmadd_pd(r, y, q0)), sign));
+    }
+    NG_AVX512_FN bool exact(I lowest, I highest) const {
+        alignas(64) uint32_t low[16], high[16];
+        _mm512_store_si512(low, lowest);
+        _mm512_store_si512(high, highest);
+        bool yes = true;
+        for (int k = 1; k < 16; k += 2) // the high halves
+            yes = yes && low[k] >= lo_word && int32_t(high[k]) <= hi_word;
+        return yes;
+    }
+};
+
+// float64, 8 per vector, for the lockstep differences that divide (a spacing not a power
+// of two: Markstein's correction, six operations more per vector), which then bound the
+// loop as much as memory does. AMD Zen 5, A/B in one process, h = 0.1: 256^3 21.9 -> 19.4
+// ms on one thread, 11.5 -> 10.2 on two; 4096^2 13.9 -> 13.0 and 6.4 -> 6.2. Differences
+// by the inverse (a multiply) stay 4 wide: 8 wide, 4096^2 lost 15-25 % (12.1 -> 14.4 ms),
+// 256^3 neither gained nor lost.
+struct Packed512Double {
+    using E = double;
     using V = __m512d;
     using M = __mmask8;
+    using Markstein = Markstein512;
     static constexpr int64_t n = 8;
-    static NG_AVX512_FN V load(const E *p) { return wide8(p); }
-    static NG_AVX512_FN void stream(E *w, V v) { _mm256_stream_ps(w, narrow8(v)); }
+    static NG_AVX512_FN V load(const E *p) { return _mm512_loadu_pd(p); }
+    static NG_AVX512_FN void stream(E *w, V v) { _mm512_stream_pd(w, v); }
     static NG_AVX512_FN V broadcast(E x) { return _mm512_set1_pd(x); }
     static NG_AVX512_FN V weight(double x) { return _mm512_set1_pd(x); }
     static NG_AVX512_FN V weights(const double *p) { return _mm512_loadu_pd(p); }
     static NG_AVX512_FN V add(V a, V b) { return _mm512_add_pd(a, b); }
+    static NG_AVX512_FN V sub(V a, V b) { return _mm512_sub_pd(a, b); }
     static NG_AVX512_FN V mul(V a, V b) { return _mm512_mul_pd(a, b); }
+    static NG_AVX512_FN V div(V a, V b) { return _mm512_div_pd(a, b); }
     static M lane_mask(int64_t at) { return M(1u << at); }
     static M lanes_from(int64_t at) { return M(0xffu << at); }
     static NG_AVX512_FN V blend(V a, V b, M mask) { return _mm512_mask_blend_pd(mask, a, b); }
     static M either(M m1, M m2) { return M(m1 | m2); }
     static M no_mask() { return 0; }
     static NG_AVX512_FN V none() { return _mm512_setzero_pd(); }
+};
+// float32 samples in float64, 8 per vector, for the lockstep weighted sums: there the
+// conversions bound the loop, and 512-bit vectors take half the instructions (AMD Zen 5,
+// A/B: 256^3 with coordinates 7.3 -> 5.4 ms on 2 threads, 4096^2 4.5 -> 3.3). float64
+// keeps 256-bit vectors: 8 wide it gained a tenth with 3 outputs (256^3) but lost 10-35 %
+// with 2 (4096^2: 9.7 -> 14-17 ms on one thread; 256^3, any two axes, the table's or
+// not), and not through the 64-byte streaming stores (two 32-byte ones did the same).
+struct Packed512FloatInDouble : Packed512Double {
+    using E = float;
+    static NG_AVX512_FN V load(const E *p) { return wide8(p); }
+    static NG_AVX512_FN void stream(E *w, V v) { _mm256_stream_ps(w, narrow8(v)); }
+    static NG_AVX512_FN V broadcast(E x) { return _mm512_set1_pd(x); }
 };
 
 namespace avx512 {
@@ -1450,6 +1401,7 @@ template <class T, class O> struct Fused {
         std::is_same<T, O>::value && (std::is_same<T, double>::value || std::is_same<T, float>::value);
     enum class Lockstep { none, diffs, sums };
     Lockstep lockstep = Lockstep::none;
+    bool divides = false; // some difference divides (not by a power of two): see Packed512Double
 
     Fused(const Request &rq, const Layout &layout, const Stencil *stencils, int64_t width,
           int64_t block, double *weights)
@@ -1474,7 +1426,8 @@ template <class T, class O> struct Fused {
             bool can = have_avx2() && (k == 2 || k == 3) && L.d[r - 1].si == 1;
             int uniform = 0;
             for (int i = 0; i < k; ++i)
-                can = can && streaming[i], uniform += kern[i].uniform;
+                can = can && streaming[i], uniform += kern[i].uniform,
+                divides = divides || !kern[i].nat.interior.by_inverse;
             if (can && uniform == k)
                 lockstep = Lockstep::diffs;
             else if (can && uniform == 0)
@@ -1514,8 +1467,14 @@ template <class T, class O> struct Fused {
 #if NG_AVX2
         if constexpr (lockstep_types) {
             constexpr bool single = std::is_same<T, float>::value;
-            if (lockstep == Lockstep::diffs)
+            if (lockstep == Lockstep::diffs) {
+#if NG_AVX512
+                if constexpr (!single) // see Packed512Double
+                    if (divides && have_avx512())
+                        return stretch<Packed512Double, false>(f, o, pos, y, count, c0, c1, blk);
+#endif
                 return stretch<Packed<T>, false>(f, o, pos, y, count, c0, c1, blk);
+            }
 #if NG_AVX512
             if constexpr (single) // see Packed512FloatInDouble
                 if (have_avx512())
@@ -1646,15 +1605,24 @@ template <class T, class O> struct Fused {
         };
         if constexpr (Weighted) {
 #if NG_AVX512
-            if constexpr (std::is_same<P, Packed512FloatInDouble>::value)
+            if constexpr (sizeof(typename P::V) == 64)
                 avx512::sums_loop<P>(K, row_output >= 0, from, n, ahead, seams, edge);
             else
 #endif
                 avx2::sums_loop<P>(K, row_output >= 0, from, n, ahead, seams, edge);
-        } else if (K == 2) {
-            diff_lockstep<2>(from, n, ahead, seams, edge);
         } else {
-            diff_lockstep<3>(from, n, ahead, seams, edge);
+#if NG_AVX512
+            if constexpr (sizeof(typename P::V) == 64) {
+                if (K == 2)
+                    avx512::diffs_loop<P, 2>(from, n, ahead, seams, edge);
+                else
+                    avx512::diffs_loop<P, 3>(from, n, ahead, seams, edge);
+            } else
+#endif
+                if (K == 2)
+                avx2::diffs_loop<P, 2>(from, n, ahead, seams, edge);
+            else
+                avx2::diffs_loop<P, 3>(from, n, ahead, seams, edge);
         }
         for (int l = 0; l < K; ++l)
             ends(l, end, m);
