@@ -685,7 +685,6 @@ struct Packed512FloatInDouble : Packed512Double {
     using E = float;
     static NG_AVX512_FN V load(const E *p) { return wide8(p); }
     static NG_AVX512_FN void stream(E *w, V v) { _mm256_stream_ps(w, narrow8(v)); }
-    static NG_AVX512_FN V broadcast(E x) { return _mm512_set1_pd(x); }
 };
 
 namespace avx512 {
@@ -1612,17 +1611,11 @@ template <class T, class O> struct Fused {
                 avx2::sums_loop<P>(K, row_output >= 0, from, n, ahead, seams, edge);
         } else {
 #if NG_AVX512
-            if constexpr (sizeof(typename P::V) == 64) {
-                if (K == 2)
-                    avx512::diffs_loop<P, 2>(from, n, ahead, seams, edge);
-                else
-                    avx512::diffs_loop<P, 3>(from, n, ahead, seams, edge);
-            } else
-#endif
-                if (K == 2)
-                avx2::diffs_loop<P, 2>(from, n, ahead, seams, edge);
+            if constexpr (sizeof(typename P::V) == 64)
+                avx512::diffs_loop<P>(K, from, n, ahead, seams, edge);
             else
-                avx2::diffs_loop<P, 3>(from, n, ahead, seams, edge);
+#endif
+                avx2::diffs_loop<P>(K, from, n, ahead, seams, edge);
         }
         for (int l = 0; l < K; ++l)
             ends(l, end, m);
