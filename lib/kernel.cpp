@@ -518,11 +518,12 @@ template <class T> struct Lane {
 // Where the stretch of a lockstep loop, spanning whole rows of X columns, crosses from one
 // row to the next: a row's last column at `next` (from the stretch's start; at most X-1
 // before it), the first of the following row at next + 1, and so on every X columns. The
-// output along the row dim (lane `lane`, -1: none) takes its values there from the caller
-// (the boundary formulas); weights per row change there.
+// output along the row dim (lane `lane`, -1: none) takes its values there from the caller,
+// edge(s) for the seam numbered s (the one at `next` is number `index`, the one after it
+// index + 1, ...): the boundary formulas. Weights per row change there.
 struct Seams {
     int lane = -1;
-    int64_t next = INT64_MAX, X = 0;
+    int64_t next = INT64_MAX, X = 0, index = 0;
 };
 
 namespace avx2 {
@@ -1538,7 +1539,16 @@ template <class T, class O> struct Fused {
                 lane[l].d = fm.d;
             }
         }
+        // The row dim's values at the seams (rows > 1): row g's column 0 at 2g, its column
+        // X-1 at 2g + 1, each column's boundary formula across the rows in one strided call
+        // (one call per seam, with a division to find its row, cost 7 % of a 256^3 pass).
+        constexpr int64_t seam_rows = 256;
+        O seam_values[2 * seam_rows];
         if (row_output >= 0) {
+            rows = std::min(rows, seam_rows);
+            for (const int64_t col : {int64_t(0), X - 1})
+                if (rows > 1)
+                    axis_kernel(row_output).outer(f + col, 1, X, seam_values + (col ? 1 : 0), 2, rows, col, false);
             Lane<T> &row = lane[K_outer];
             if constexpr (Weighted) // table: column c0 + t at t (blk: from column c0), and after X-1, 0 again
                 row = Lane<T>{f0 - 1, f0, f0 + 1, o[row_output] + c0, {}, blk->a, blk->b, blk->c,
@@ -1593,15 +1603,10 @@ template <class T, class O> struct Fused {
         }
         if (!ahead)
             ahead = from[0].p;
-        Seams seams;
+        Seams seams; // the first: row 0's column X-1
         if (rows > 1 && (row_output >= 0 || Weighted))
-            seams = Seams{row_output >= 0 ? K_outer : -1, X - 1 - start, X};
-        const auto edge = [&](int64_t j) { // a seam: column 0 or X-1, a boundary formula
-            const int64_t t = start + j, g = (c0 + t) / X;
-            O v = O();
-            axis_kernel(row_output).line(f + g * X, 1, &v, 1, c0 + t - g * X, 1, [](O *, int64_t, int64_t, int64_t) {});
-            return v;
-        };
+            seams = Seams{row_output >= 0 ? K_outer : -1, X - 1 - start, X, 1};
+        const auto edge = [&](int64_t s) { return seam_values[s]; };
         if constexpr (Weighted) {
 #if NG_AVX512
             if constexpr (sizeof(typename P::V) == 64)
