@@ -456,6 +456,9 @@ struct PackedDouble {
     static NG_AVX2_FN M either(M m1, M m2) { return _mm256_or_pd(m1, m2); }
     static NG_AVX2_FN M no_mask() { return _mm256_setzero_pd(); }
     static NG_AVX2_FN V none() { return _mm256_setzero_pd(); }
+    // x moved up a lane, b's in lane 0 (before); down a lane, b's in the last (after)
+    static NG_AVX2_FN V before(V x, V b) { return _mm256_blend_pd(_mm256_permute4x64_pd(x, 0x93), b, 0x1); }
+    static NG_AVX2_FN V after(V x, V b) { return _mm256_blend_pd(_mm256_permute4x64_pd(x, 0x39), b, 0x8); }
 };
 struct PackedFloat {
     using E = float;
@@ -480,6 +483,12 @@ struct PackedFloat {
     static NG_AVX2_FN M either(M m1, M m2) { return _mm256_or_ps(m1, m2); }
     static NG_AVX2_FN M no_mask() { return _mm256_setzero_ps(); }
     static NG_AVX2_FN V none() { return _mm256_setzero_ps(); }
+    static NG_AVX2_FN V before(V x, V b) {
+        return _mm256_blend_ps(_mm256_permutevar8x32_ps(x, _mm256_setr_epi32(7, 0, 1, 2, 3, 4, 5, 6)), b, 0x01);
+    }
+    static NG_AVX2_FN V after(V x, V b) {
+        return _mm256_blend_ps(_mm256_permutevar8x32_ps(x, _mm256_setr_epi32(1, 2, 3, 4, 5, 6, 7, 0)), b, 0x80);
+    }
 };
 template <class E> using Packed = typename std::conditional<std::is_same<E, double>::value, PackedDouble, PackedFloat>::type;
 // float32 samples in float64 arithmetic (coordinates), 4 per vector: converted on loading
@@ -537,7 +546,7 @@ namespace avx2 {
 // w 32-byte aligned.
 template <class E> NG_AVX2_FN void diff_avx2(const E *p, const E *q, E *w, int64_t n, const Divisor<E> &d) {
     const Lane<E> lane{p, q, nullptr, w, d};
-    avx2::diffs_loop<Packed<E>, 1>(&lane, n, p, Seams{}, [](int64_t) { return E(); });
+    avx2::diffs_loop<Packed<E>, 1, false>(&lane, n, p, Seams{}, [](int64_t) { return E(); });
 }
 
 #if NG_AVX512
@@ -675,6 +684,14 @@ struct Packed512Double {
     static M either(M m1, M m2) { return M(m1 | m2); }
     static M no_mask() { return 0; }
     static NG_AVX512_FN V none() { return _mm512_setzero_pd(); }
+    // (maskz with every lane: gcc 12 warns that _mm512_alignr_epi64's undefined source may
+    // be used uninitialized)
+    static NG_AVX512_FN V before(V x, V b) {
+        return _mm512_castsi512_pd(_mm512_maskz_alignr_epi64(0xff, _mm512_castpd_si512(x), _mm512_castpd_si512(b), 7));
+    }
+    static NG_AVX512_FN V after(V x, V b) {
+        return _mm512_castsi512_pd(_mm512_maskz_alignr_epi64(0xff, _mm512_castpd_si512(b), _mm512_castpd_si512(x), 1));
+    }
 };
 // float32 samples in float64, 8 per vector, for the lockstep weighted sums: there the
 // conversions bound the loop, and 512-bit vectors take half the instructions (AMD Zen 5,
@@ -1617,10 +1634,10 @@ template <class T, class O> struct Fused {
         } else {
 #if NG_AVX512
             if constexpr (sizeof(typename P::V) == 64)
-                avx512::diffs_loop<P>(K, from, n, ahead, seams, edge);
+                avx512::diffs_loop<P>(K, row_output >= 0, from, n, ahead, seams, edge);
             else
 #endif
-                avx2::diffs_loop<P>(K, from, n, ahead, seams, edge);
+                avx2::diffs_loop<P>(K, row_output >= 0, from, n, ahead, seams, edge);
         }
         for (int l = 0; l < K; ++l)
             ends(l, end, m);
