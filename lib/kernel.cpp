@@ -456,7 +456,11 @@ struct PackedDouble {
     static NG_AVX2_FN M either(M m1, M m2) { return _mm256_or_pd(m1, m2); }
     static NG_AVX2_FN M no_mask() { return _mm256_setzero_pd(); }
     static NG_AVX2_FN V none() { return _mm256_setzero_pd(); }
-    // x moved up a lane, b's in lane 0 (before); down a lane, b's in the last (after)
+    // x moved up a lane, b's in lane 0 (before); down a lane, b's in the last (after): the
+    // weighted sums' neighbours along a row, from the centre. The differences there load
+    // both neighbours unless shift_row: 256-bit loads split a cache line only half the
+    // time, and a permute and a blend each gained nothing (256^3, float64 h = 1, float32).
+    static constexpr bool shift_row = false;
     static NG_AVX2_FN V before(V x, V b) { return _mm256_blend_pd(_mm256_permute4x64_pd(x, 0x93), b, 0x1); }
     static NG_AVX2_FN V after(V x, V b) { return _mm256_blend_pd(_mm256_permute4x64_pd(x, 0x39), b, 0x8); }
 };
@@ -483,12 +487,7 @@ struct PackedFloat {
     static NG_AVX2_FN M either(M m1, M m2) { return _mm256_or_ps(m1, m2); }
     static NG_AVX2_FN M no_mask() { return _mm256_setzero_ps(); }
     static NG_AVX2_FN V none() { return _mm256_setzero_ps(); }
-    static NG_AVX2_FN V before(V x, V b) {
-        return _mm256_blend_ps(_mm256_permutevar8x32_ps(x, _mm256_setr_epi32(7, 0, 1, 2, 3, 4, 5, 6)), b, 0x01);
-    }
-    static NG_AVX2_FN V after(V x, V b) {
-        return _mm256_blend_ps(_mm256_permutevar8x32_ps(x, _mm256_setr_epi32(1, 2, 3, 4, 5, 6, 7, 0)), b, 0x80);
-    }
+    static constexpr bool shift_row = false; // see PackedDouble
 };
 template <class E> using Packed = typename std::conditional<std::is_same<E, double>::value, PackedDouble, PackedFloat>::type;
 // float32 samples in float64 arithmetic (coordinates), 4 per vector: converted on loading
@@ -684,6 +683,7 @@ struct Packed512Double {
     static M either(M m1, M m2) { return M(m1 | m2); }
     static M no_mask() { return 0; }
     static NG_AVX512_FN V none() { return _mm512_setzero_pd(); }
+    static constexpr bool shift_row = true; // see PackedDouble
     // (maskz with every lane: gcc 12 warns that _mm512_alignr_epi64's undefined source may
     // be used uninitialized)
     static NG_AVX512_FN V before(V x, V b) {
@@ -1558,7 +1558,7 @@ template <class T, class O> struct Fused {
         }
         // The row dim's values at the seams (rows > 1): row g's column 0 at 2g, its column
         // X-1 at 2g + 1, each column's boundary formula across the rows in one strided call
-        // (one call per seam, with a division to find its row, cost 7 % of a 256^3 pass).
+        // (one call per seam, with a division to find its row, cost float32 256^3 2-4 %).
         constexpr int64_t seam_rows = 256;
         O seam_values[2 * seam_rows];
         if (row_output >= 0) {
