@@ -1563,8 +1563,8 @@ template <class T, class O> struct Fused {
         O seam_values[2 * seam_rows];
         if (row_output >= 0) {
             rows = std::min(rows, seam_rows);
-            for (const int64_t col : {int64_t(0), X - 1})
-                if (rows > 1)
+            if (rows > 1)
+                for (const int64_t col : {int64_t(0), X - 1})
                     axis_kernel(row_output).outer(f + col, 1, X, seam_values + (col ? 1 : 0), 2, rows, col, false);
             Lane<T> &row = lane[K_outer];
             if constexpr (Weighted) // table: column c0 + t at t (blk: from column c0), and after X-1, 0 again
