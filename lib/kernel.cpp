@@ -16,14 +16,13 @@
 //    into column blocks the same way;
 //  - large outputs are written with streaming (non-temporal) stores: they are not read
 //    before being written (no read-for-ownership traffic) and do not evict the input
-//    tile. Every element of a streamed row goes out that way, row ends and boundary
-//    elements included (an ordinary store into a line being write-combined costs a
-//    partial flush and a read per row). The hot real cases have SSE2 loops and, chosen
+//    tile. The streaming loops write whole cache lines; the partial lines around them
+//    (a row's ends, boundary elements) take ordinary stores, which on Zen 5 beat
+//    streaming them from a staging buffer (emit()). The hot real cases have SSE2 loops and, chosen
 //    at run time, AVX2 ones (vector_loop: SSE2 steps up to the 32-byte alignment that
 //    256-bit streaming stores need, since numpy's arrays start 16 bytes into a page), and
 //    where the arithmetic bounds the loop (the coordinates' divisions, float32 samples
-//    in float64) AVX-512 ones; the others compute into a small staging buffer in L1 that
-//    is then streamed out;
+//    in float64) AVX-512 ones; the others use ordinary stores;
 //  - whole rows that are adjacent in the input and an output, and that an outer axis
 //    computes with one formula, are one longer row: one call, not one per row (3-D rows
 //    are short, and a call per row of 2 KiB cost 13 % of 256^3 float64);
@@ -111,8 +110,6 @@ constexpr int64_t segment_1d = 1024; // elements
 // on AMD Zen 5, 256^3 float64 with 64 KiB runs took 10.4 ms on 2 threads against 11.4
 // with 16 KiB, and 21 ms on 1 thread against 22-35 (16 KiB varied that much).
 constexpr int64_t run_bytes = int64_t(64) << 10;
-// The staging buffer of streaming stores (per call, on the stack).
-constexpr int64_t staging_bytes = 4096;
 
 // ------------------------------------------------------------------------ row loops
 // A divisor. When it is a power of two whose inverse is a normal number, x / d and
@@ -927,37 +924,6 @@ template <> struct Direct<float, float, double> {
 #endif
 
 #if NG_STREAMING_STORES
-// Non-temporal stores of whole elements from the staging buffer (movnti: 8 bytes at a
-// time where the elements and dst allow, else 4): for what the direct loops do not cover.
-// An ordinary store there would pull the line into the cache while write-combining
-// buffers hold the rest of it: a partial-line flush and a read for ownership on every row
-// (measured: twice the time of a row-axis gradient whose rows start on a cache line).
-// The buffer is read in pieces no wider than fill() wrote them: a 16-byte load spanning
-// two 8-byte stores cannot be forwarded from them and waits until every older store has
-// left the core, the streaming stores before it included (measured: a fifth of a 3-D
-// gradient's time).
-template <class O> void stream_elements(O *dst, const O *src, int64_t count) {
-    static_assert(sizeof(O) % 4 == 0, "elements are whole 4-byte words");
-    const char *from = reinterpret_cast<const char *>(src);
-    char *to = reinterpret_cast<char *>(dst);
-    const size_t bytes = size_t(count) * sizeof(O);
-#if defined(__x86_64__)
-    if (sizeof(O) % 8 == 0 && reinterpret_cast<uintptr_t>(to) % 8 == 0) {
-        for (size_t b = 0; b < bytes; b += 8) {
-            long long word;
-            std::memcpy(&word, from + b, 8);
-            _mm_stream_si64(reinterpret_cast<long long *>(to + b), word);
-        }
-        return;
-    }
-#endif
-    for (size_t b = 0; b < bytes; b += 4) {
-        int word;
-        std::memcpy(&word, from + b, 4);
-        _mm_stream_si32(reinterpret_cast<int *>(to + b), word);
-    }
-}
-
 // How many of the count elements at p lie before the first `boundary`-aligned address
 // (all of them when elements never reach one).
 template <int64_t boundary, class O> int64_t elements_before(const O *p, int64_t count) {
@@ -968,30 +934,29 @@ template <int64_t boundary, class O> int64_t elements_before(const O *p, int64_t
 
 // Writes m elements at o (stride so). fill(w, ws, j, count) computes the elements
 // j .. j+count-1 into w (stride ws); direct(w, j, count) streams elements j .. j+count-1
-// straight to w (16-byte aligned) and returns how many it wrote, for elements in
-// [lo, hi) only (a row's boundary elements have other formulas). With `streaming` and a
-// unit stride, every element reaches memory with non-temporal stores: through `direct`,
-// the rest (before its first 16-byte boundary, after what it wrote) through a staging
-// buffer in L1.
+// straight to w (64-byte aligned, count a whole number of cache lines) and returns how
+// many it wrote, for elements in [lo, hi) only (a row's boundary elements have other
+// formulas). With `streaming` and a unit stride, the whole cache lines of [lo, hi) go to
+// memory through `direct`'s non-temporal stores, the elements around them through fill()
+// with ordinary stores. The direct loop ends on a line: an ordinary store into a line
+// after streaming stores costs a flush of the partial line. Streaming the elements around
+// it too, from a staging buffer in L1, was slower on Zen 5 than ordinary stores (a
+// row-axis gradient of 256^3 float64, rows on a cache line: 12.0 -> 6.2 ms, A/B; every
+// element staged, an input with stride 2: 27 -> 17 ms).
 template <class O, class F, class D>
 void emit(O *o, int64_t so, int64_t m, bool streaming, F &&fill, D &&direct, int64_t lo, int64_t hi) {
 #if NG_STREAMING_STORES
-    if (streaming && so == 1) {
-        constexpr int64_t chunk = staging_bytes / int64_t(sizeof(O));
-        alignas(64) O buffer[chunk];
-        const auto staged = [&](int64_t from, int64_t to) {
-            for (int64_t j = from; j < to; j += chunk) {
-                const int64_t count = std::min(chunk, to - j);
-                fill(buffer, 1, j, count);
-                stream_elements(o + j, buffer, count);
-            }
-        };
-        int64_t j = lo < hi ? lo + elements_before<16>(o + lo, hi - lo) : m;
-        staged(0, j);
-        if (j < hi)
-            j += direct(o + j, j, hi - j);
-        staged(j, m);
-        return;
+    if (streaming && so == 1 && lo < hi) {
+        constexpr int64_t line = 64 / int64_t(sizeof(O));
+        const int64_t d = lo + elements_before<64>(o + lo, hi - lo), e = d + (hi - d) / line * line;
+        const int64_t done = d < e ? direct(o + d, d, e - d) : 0;
+        if (done > 0) {
+            if (d > 0)
+                fill(o, 1, 0, d);
+            if (d + done < m)
+                fill(o + d + done, 1, d + done, m - d - done);
+            return;
+        }
     }
 #else
     (void)streaming;
@@ -1000,11 +965,6 @@ void emit(O *o, int64_t so, int64_t m, bool streaming, F &&fill, D &&direct, int
     (void)hi;
 #endif
     fill(o, so, 0, m);
-}
-
-// emit() for computations without a direct loop.
-template <class O, class F> void emit(O *o, int64_t so, int64_t m, bool streaming, F &&fill) {
-    emit(o, so, m, streaming, fill, [](O *, int64_t, int64_t) { return int64_t(0); }, 0, 0);
 }
 
 // Maps the pages of [begin, end) that are not mapped yet, contents unchanged: fresh
@@ -1268,8 +1228,8 @@ template <class T, class O, class A> struct AxisKernel {
     }
 
     // inner() for interior formulas `fill` and `direct` (by position): one emit for the
-    // whole segment, the boundary positions included, so a row's ends and the elements
-    // before the direct loop's alignment share the staging buffer.
+    // whole segment, the boundary positions included (a row's ends and the elements
+    // before the direct loop's first whole cache line: ordinary stores).
     template <class F, class D>
     void along(const T *f, int64_t si, O *o, int64_t so, int64_t c0, int64_t c1, bool streaming,
                F &&fill, D &&direct) const {
@@ -1511,8 +1471,8 @@ template <class T, class O> struct Fused {
     // many of the `count` rows as are whole, adjacent in the input and every output, and
     // computed with one formula by every outer axis are one stretch (weights may differ
     // per row); the row dim's boundary columns inside it are the loop's seams. The
-    // stretch's ends and the columns before the outputs' vector alignment go through a
-    // staging buffer, output by output (a row each cost a quarter of a 256^3 pass). Row y
+    // stretch's ends and the columns before the outputs' vector alignment take ordinary
+    // stores, output by output (a row each cost a quarter of a 256^3 pass). Row y
     // takes the per-output path (returns 0) for the other formulas, outputs at different
     // alignments, a short row.
     template <class P, bool Weighted>
@@ -1598,10 +1558,9 @@ template <class T, class O> struct Fused {
             else
                 Rows<T, O, A>::diff(ln.p + t, ln.q + t, 1, w, 1, count_, ln.d);
         };
-        alignas(64) O buffer[V + 1]; // the ends: at most a vector's columns and one more
-        const auto ends = [&](int l, int64_t a, int64_t b) {
+        const auto ends = [&](int l, int64_t a, int64_t b) { // ordinary stores, as in emit()
             if (a < b)
-                values(l, a, b - a, buffer), stream_elements(lane[l].w + a, buffer, b - a);
+                values(l, a, b - a, lane[l].w + a);
         };
         // The loop's lanes start at column `start`; `ahead` is the operand farthest ahead
         // along an outer axis (the next plane).
