@@ -930,6 +930,19 @@ template <int64_t boundary, class O> int64_t elements_before(const O *p, int64_t
     const int64_t bytes = int64_t(-reinterpret_cast<uintptr_t>(p) % boundary);
     return bytes % int64_t(sizeof(O)) == 0 ? std::min(count, bytes / int64_t(sizeof(O))) : count;
 }
+
+// Fetches the lines of o[0] (when `a` > 0) and o[b] (when b < m): the partial lines around
+// the streaming stores to o[a .. b), which take ordinary stores after them. A store that
+// misses the cache holds up every later store, streaming ones included, until its line
+// arrives; fetched ahead, the line is there by then (every axis of 256^3 float64 with
+// coordinates, outputs 16, 32 and 48 bytes into a line, so written output by output in
+// runs: 45 -> 29 ms on 1 thread, A/B).
+template <class O> void prefetch_partial_lines(const O *o, int64_t a, int64_t b, int64_t m) {
+    if (a > 0)
+        _mm_prefetch(reinterpret_cast<const char *>(o), _MM_HINT_T0);
+    if (b < m)
+        _mm_prefetch(reinterpret_cast<const char *>(o + b), _MM_HINT_T0);
+}
 #endif
 
 // Writes m elements at o (stride so). fill(w, ws, j, count) computes the elements
@@ -949,6 +962,7 @@ void emit(O *o, int64_t so, int64_t m, bool streaming, F &&fill, D &&direct, int
     if (streaming && so == 1 && lo < hi) {
         constexpr int64_t line = 64 / int64_t(sizeof(O));
         const int64_t d = lo + elements_before<64>(o + lo, hi - lo), e = d + (hi - d) / line * line;
+        prefetch_partial_lines(o, d, e, m);
         const int64_t done = d < e ? direct(o + d, d, e - d) : 0;
         if (done > 0) {
             if (d > 0)
