@@ -1555,26 +1555,24 @@ template <class T, class O> struct Fused {
         const int64_t hi = row_output >= 0 && c1 == X ? m - 1 : m;
         if (hi - lo < 2 * V)
             return 0;
-        // Lane l's loop starts at column start + shift[l], where its output is aligned.
-        // Differences: each lane on its own (the row lane's seams at its own columns), so
-        // outputs at different alignments (a stacked buffer of an odd size) stay in
-        // lockstep. Weighted sums share the centre and the rows' seams: one alignment.
-        const int64_t start = lo + elements_before<bytes>(lane[0].w + lo, hi - lo);
-        int64_t shift[3] = {}, widest = 0;
+        // Lane l's loop covers columns begin[l] .. begin[l]+n-1, begin[l] where its output
+        // is aligned. Differences: each lane on its own (the row lane's seams at its own
+        // columns), so outputs at different alignments (a stacked buffer of an odd size)
+        // stay in lockstep. Weighted sums share the centre and the rows' seams: one alignment.
+        int64_t begin[3] = {lo + elements_before<bytes>(lane[0].w + lo, hi - lo)}, last = begin[0];
         for (int l = 1; l < K; ++l) {
-            shift[l] = elements_before<bytes>(lane[l].w + start, V);
-            if (shift[l] == V || (Weighted && shift[l] != 0))
+            const int64_t shift = elements_before<bytes>(lane[l].w + begin[0], V);
+            if (shift == V || (Weighted && shift != 0))
                 return 0; // not on a whole element, or weighted sums at another alignment
-            widest = std::max(widest, shift[l]);
+            begin[l] = begin[0] + shift, last = std::max(last, begin[l]);
         }
-        const int64_t n = std::max<int64_t>(0, hi - start - widest) / V * V;
+        const int64_t n = std::max<int64_t>(0, hi - last) / V * V;
         if (n == 0)
             return 0;
-        if (row_output >= 0 && rows > 1) { // the row lane's ends must stay within a row
-            const int64_t s = start + shift[K_outer];
-            if (s > X || m - (s + n) > X)
-                return 0;
-        }
+        // where the seams' lane starts; its ends (ordinary stores) must stay within a row
+        const int64_t seams_from = row_output >= 0 ? begin[K_outer] : begin[0];
+        if (row_output >= 0 && rows > 1 && (seams_from > X || m - (seams_from + n) > X))
+            return 0;
         // Lane l's columns t .. t+count_-1 of the stretch (one row's) into w.
         const auto values = [&](int l, int64_t t, int64_t count_, O *w) {
             const int64_t g = (c0 + t) / X; // the row
@@ -1591,26 +1589,26 @@ template <class T, class O> struct Fused {
             if (a < b)
                 values(l, a, b - a, lane[l].w + a);
         };
-        // The loop's lanes start at column `start`; `ahead` is the operand farthest ahead
+        // Lane l starts at column begin[l]; `ahead` is the operand farthest ahead
         // along an outer axis (the next plane).
         Lane<T> from[3];
         const T *ahead = nullptr;
         int64_t reach = 0;
         for (int l = 0; l < K; ++l) {
-            ends(l, 0, start + shift[l]);
-            from[l] = lane[l].from(start + shift[l]);
+            ends(l, 0, begin[l]);
+            from[l] = lane[l].from(begin[l]);
             if (l == K_outer)
                 continue;
             const int64_t sign = L.d[axis[out_of[l]]].si < 0 ? -1 : 1;
             for (const T *at : {lane[l].p, lane[l].q, lane[l].r})
                 if (at && (at - f0) * sign > reach)
-                    reach = (at - f0) * sign, ahead = at + start + shift[l];
+                    reach = (at - f0) * sign, ahead = at + begin[l];
         }
         if (!ahead)
             ahead = from[0].p;
         Seams seams; // the first: row 0's column X-1, from the seams' lane's start
         if (rows > 1 && (row_output >= 0 || Weighted))
-            seams = Seams{row_output >= 0 ? K_outer : -1, X - 1 - start - (row_output >= 0 ? shift[K_outer] : 0), X, 1};
+            seams = Seams{row_output >= 0 ? K_outer : -1, X - 1 - seams_from, X, 1};
         const auto edge = [&](int64_t s) { return seam_values[s]; };
         if constexpr (Weighted) {
 #if NG_AVX512
@@ -1628,7 +1626,7 @@ template <class T, class O> struct Fused {
                 avx2::diffs_loop<P>(K, row_output >= 0, from, n, ahead, seams, edge);
         }
         for (int l = 0; l < K; ++l)
-            ends(l, start + shift[l] + n, m);
+            ends(l, begin[l] + n, m);
         return rows;
     }
 #endif
