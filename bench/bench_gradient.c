@@ -5,24 +5,31 @@
  * That loop is the memory-traffic bound a gradient should reach: it moves the same bytes
  * and does no arithmetic.
  *
- * Cases: 1-D 2^24, 2-D 4096^2, 3-D 256^3 (every dim differentiated); float64 and
- * float32; scalar spacing (h = 0.1, a true division) and non-uniform coordinates;
- * edge_order 1 and 2; C- and Fortran-order input (outputs in the input's order); 1 and
- * 2 threads; outputs in separate buffers, stacked in one buffer (k, shape...), or
- * staggered: in one buffer, each output 32 KiB + 64 bytes after the end of the previous
- * one. Stacked outputs have addresses equal modulo large powers of two; the staggered
- * layout is the unaliased reference the loop would reach if that aliasing cost it
- * (the performance issue measured 35 ms against 18 ms on another machine).
+ * Cases: 1-D 2^24, 2-D 4096^2, 3-D 256^3, and 3-D 64^3, whose outputs (under 8 MiB in
+ * all) stay in cache, so numgrad writes them with ordinary stores (every dim
+ * differentiated); float64 and float32; scalar spacing (h = 0.1, a true division) and
+ * non-uniform coordinates; edge_order 1 and 2; C- and Fortran-order input (outputs in
+ * the input's order); 1 and 2 threads; outputs in separate buffers, stacked in one
+ * buffer (k, shape...), staggered: in one buffer, each output 32 KiB + 64 bytes after
+ * the end of the previous one, or offset: output d 16 (d + 1) bytes after the start of
+ * its separate buffer, so that no two outputs start at the same offset in a cache line
+ * (as views or a stacked array of an odd size can: their vectors cannot all be aligned
+ * at once). Stacked outputs have addresses equal modulo large
+ * powers of two; the staggered layout is the unaliased reference the loop would reach
+ * if that aliasing cost it (the performance issue measured 35 ms against 18 ms on
+ * another machine).
  *
- * Each case runs once untimed, then --reps times alternating the kernel and the loop;
- * the table shows medians, effective GB/s (input bytes + k * output bytes, per second)
- * and ratio = loop time / kernel time (> 1: the kernel is faster than the loop).
+ * Each case runs once untimed, then --reps times alternating the kernel and the loop
+ * (each time over enough calls to take about as long as 2^24 elements: small arrays
+ * are timed over several calls); the table shows medians, effective GB/s (input bytes +
+ * k * output bytes, per second) and ratio = loop time / kernel time (> 1: the kernel is
+ * faster than the loop).
  *
  *   bench_gradient [--reps=N] [--quick] [--dims=1,2,3] [--threads=1,2] [--shape=AxB...]
  *                  [--csv=FILE]
  *
  * --quick uses tiny arrays and one repetition: a smoke test that the program works.
- * --shape replaces the shape of its dimensionality (e.g. --shape=64x64x64).
+ * --shape replaces the shapes of its dimensionality (e.g. --shape=128x128x128).
  */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime under -std=c99 */
 #include <math.h>
@@ -95,18 +102,21 @@ typedef struct bench_case {
     int edge_order;
     int fortran; /* input (and outputs) in Fortran order */
     int threads;
-    int layout;  /* 0 separate, 1 stacked in one buffer (k, shape...), 2 staggered */
+    int layout;  /* 0 separate, 1 stacked in one buffer (k, shape...), 2 staggered, 3 offset */
 } bench_case;
 
-static const char *const layout_names[3] = {"separate", "stacked", "staggered"};
+enum { LAYOUTS = 4 };
+static const char *const layout_names[LAYOUTS] = {"separate", "stacked", "staggered", "offset"};
 /* The gap between staggered outputs: 32 KiB and one cache line. */
 static const size_t stagger_bytes = (size_t)(32 << 10) + 64;
+/* Offset output d starts offset_bytes * (d + 1) into its buffer (a cache line). */
+static const size_t offset_bytes = 16;
 
 typedef struct buffers {
     int64_t n;         /* elements per array */
     size_t esize;
     void *in;
-    void *sep[3];      /* separate outputs */
+    void *sep[3];      /* separate outputs (and offset ones, in the same buffers) */
     void *stack;       /* stacked and staggered outputs */
     double *coords[3]; /* non-uniform coordinates per dim */
 } buffers;
@@ -128,7 +138,7 @@ static void buffers_make(buffers *b, const bench_case *c) {
     const size_t bytes = (size_t)b->n * b->esize;
     b->in = xmalloc(bytes);
     for (int d = 0; d < c->ndim; ++d)
-        b->sep[d] = xmalloc(bytes);
+        b->sep[d] = xmalloc(bytes + 64);
     b->stack = xmalloc((bytes + stagger_bytes) * (size_t)c->ndim);
     /* a smooth field with some noise, so no value is special */
     for (int64_t i = 0; i < b->n; ++i) {
@@ -139,7 +149,7 @@ static void buffers_make(buffers *b, const bench_case *c) {
             ((float *)b->in)[i] = (float)v;
     }
     for (int d = 0; d < c->ndim; ++d) {
-        memset(b->sep[d], 0, bytes);
+        memset(b->sep[d], 0, bytes + 64);
         b->coords[d] = xmalloc((size_t)c->shape[d] * sizeof(double));
         double x = 0;
         for (int64_t i = 0; i < c->shape[d]; ++i) {
@@ -157,8 +167,9 @@ static void buffers_free(buffers *b, int ndim) {
         free(b->sep[d]), free(b->coords[d]);
 }
 
-/* Times one case: returns the medians of the kernel and of the streaming loop. */
-static int run_case(const bench_case *c, buffers *b, int reps, double *t_kernel, double *t_loop) {
+/* Times one case: returns the medians of the kernel and of the streaming loop (per call;
+ * each timing over `calls` calls). */
+static int run_case(const bench_case *c, buffers *b, int reps, int calls, double *t_kernel, double *t_loop) {
     const int k = c->ndim;
     int64_t strides[3];
     int64_t s = 1;
@@ -174,7 +185,8 @@ static int run_case(const bench_case *c, buffers *b, int reps, double *t_kernel,
         const size_t bytes = (size_t)b->n * b->esize;
         outp[d] = c->layout == 0   ? b->sep[d]
                   : c->layout == 1 ? (char *)b->stack + (size_t)d * bytes
-                                   : (char *)b->stack + (size_t)d * (bytes + stagger_bytes);
+                  : c->layout == 2 ? (char *)b->stack + (size_t)d * (bytes + stagger_bytes)
+                                   : (char *)b->sep[d] + offset_bytes * (size_t)(d + 1);
         out[d] = (ng_array){c->dtype, k, c->shape, strides, outp[d]};
     }
     ng_spacing sp[3];
@@ -198,20 +210,24 @@ static int run_case(const bench_case *c, buffers *b, int reps, double *t_kernel,
     double *tk = xmalloc(sizeof(double) * (size_t)reps), *tl = xmalloc(sizeof(double) * (size_t)reps);
     for (int r = -1; r < reps; ++r) { /* r == -1: warm-up */
         double t0 = now();
-        const int32_t st = ng_gradient(&in, &opt, out, k);
-        double t1 = now();
-        if (st != NG_OK) {
-            fprintf(stderr, "bench_gradient: %s\n", ng_last_error());
-            free(tk), free(tl);
-            return 1;
+        for (int call = 0; call < calls; ++call) {
+            const int32_t st = ng_gradient(&in, &opt, out, k);
+            if (st != NG_OK) {
+                fprintf(stderr, "bench_gradient: %s\n", ng_last_error());
+                free(tk), free(tl);
+                return 1;
+            }
         }
-        if (c->dtype == NG_FLOAT64)
-            stream_f64(b->in, (double *const *)outp, k, b->n, c->threads);
-        else
-            stream_f32(b->in, (float *const *)outp, k, b->n, c->threads);
+        double t1 = now();
+        for (int call = 0; call < calls; ++call) {
+            if (c->dtype == NG_FLOAT64)
+                stream_f64(b->in, (double *const *)outp, k, b->n, c->threads);
+            else
+                stream_f32(b->in, (float *const *)outp, k, b->n, c->threads);
+        }
         double t2 = now();
         if (r >= 0)
-            tk[r] = t1 - t0, tl[r] = t2 - t1;
+            tk[r] = (t1 - t0) / calls, tl[r] = (t2 - t1) / calls;
     }
     *t_kernel = median(tk, reps);
     *t_loop = median(tl, reps);
@@ -277,30 +293,37 @@ int main(int argc, char **argv) {
     printf("| shape | dtype | spacing | edge | input | thr | outputs | numgrad ms | GB/s | loop ms | loop GB/s | ratio |\n");
     printf("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     fflush(stdout);
-    const int64_t full[3][3] = {{INT64_C(1) << 24, 0, 0}, {4096, 4096, 0}, {256, 256, 256}};
-    const int64_t tiny[3][3] = {{4096, 0, 0}, {64, 48, 0}, {16, 12, 20}};
+    typedef struct bench_shape {
+        int ndim;
+        int64_t shape[3];
+    } bench_shape;
+    const bench_shape full[4] = {{1, {INT64_C(1) << 24}}, {2, {4096, 4096}}, {3, {256, 256, 256}}, {3, {64, 64, 64}}};
+    const bench_shape tiny[3] = {{1, {4096}}, {2, {64, 48}}, {3, {16, 12, 20}}};
     const int32_t dtypes[2] = {NG_FLOAT64, NG_FLOAT32};
     int status = 0;
-    for (int nd = 1; nd <= 3; ++nd) {
-        if (!listed(dims, nd))
-            continue;
+    for (int si = 0; si < (quick ? 3 : 4); ++si) {
+        const bench_shape *sh = quick ? &tiny[si] : &full[si];
+        const int nd = sh->ndim;
+        if (!listed(dims, nd) || (nd == custom_ndim && si > 0 && (quick ? tiny : full)[si - 1].ndim == nd))
+            continue; /* --shape: one shape of its dimensionality */
         for (int ti = 0; ti < 2; ++ti) {
             bench_case c = {0};
             c.ndim = nd;
             c.dtype = dtypes[ti];
             for (int d = 0; d < nd; ++d)
-                c.shape[d] = nd == custom_ndim ? custom[d] : quick ? tiny[nd - 1][d] : full[nd - 1][d];
+                c.shape[d] = nd == custom_ndim ? custom[d] : sh->shape[d];
             buffers b;
             buffers_make(&b, &c);
+            const int calls = quick || b.n >= INT64_C(1) << 24 ? 1 : (int)((INT64_C(1) << 24) / b.n);
             for (c.coords = 0; c.coords < 2; ++c.coords)
                 for (c.edge_order = 1; c.edge_order <= 2; ++c.edge_order)
                     for (c.fortran = 0; c.fortran < (nd > 1 ? 2 : 1); ++c.fortran)
                         for (c.threads = 1; c.threads <= 2; ++c.threads) {
                             if (!listed(threads, c.threads))
                                 continue;
-                            for (c.layout = 0; c.layout < (nd > 1 ? 3 : 1); ++c.layout) {
+                            for (c.layout = 0; c.layout < (nd > 1 ? LAYOUTS : 1); ++c.layout) {
                                 double tk, tl;
-                                if (run_case(&c, &b, reps, &tk, &tl)) {
+                                if (run_case(&c, &b, reps, calls, &tk, &tl)) {
                                     status = 1;
                                     continue;
                                 }

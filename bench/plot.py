@@ -5,7 +5,7 @@
 
 Top: the C benchmark, numgrad against the naive streaming loop measured in the same run
 on the same buffers, one pair of bars per case (2 threads; float64 and float32; scalar
-spacing and coordinates; C and Fortran order; separate and stacked outputs; edge_order 1).
+spacing and coordinates; C and Fortran order; separate, stacked, staggered and offset outputs; edge_order 1).
 Bottom: the Python benchmark, numgrad (fresh outputs and out=), numpy.gradient and
 torch.gradient on the same arrays, with the streaming loop of the matching C case.
 """
@@ -31,7 +31,7 @@ def main():
 
     sel = [r for r in c_rows if r["threads"] == "2" and r["edge_order"] == "1"]
     labels = ["%s %s %s %s %s" % (r["shape"], r["dtype"], r["spacing"], r["order"],
-                                  {"stacked": "stk", "staggered": "stg"}.get(r["outputs"], "sep")) for r in sel]
+                                  {"stacked": "stk", "staggered": "stg", "offset": "off"}.get(r["outputs"], "sep")) for r in sel]
     fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(15, 11), gridspec_kw={"height_ratios": [3, 2]})
     x = range(len(sel))
     w = 0.4

@@ -6,7 +6,8 @@
 Prints markdown: the README's tables (the C cases on 2 threads with edge_order 1, and the
 Python cases), the ratio to the streaming loop per group of cases (min / median / max
 over edge orders, input orders and output layouts), Fortran-order time over C-order time,
-the stacked-output ratios, and the Python speed-ups.
+the stacked-output ratios, the cost of outputs at different offsets, and the Python
+speed-ups.
 """
 
 import csv
@@ -72,6 +73,16 @@ def main():
               "(1.0: no penalty on this machine)" % (min(pen), statistics.median(pen), max(pen)))
         print("Stacked numgrad against the unaliased (staggered) loop: min %.2f, median %.2f, "
               "max %.2f" % (min(unal), statistics.median(unal), max(unal)))
+
+    # Outputs at different offsets in a cache line against the same case's separate
+    # outputs (each at malloc's alignment): what misalignment costs.
+    separate = {case(r): r for r in c_rows if r["outputs"] == "separate"}
+    for spacing in ("scalar", "coords"):
+        off = [float(r["kernel_ms"]) / float(separate[case(r)]["kernel_ms"]) for r in c_rows
+               if r["outputs"] == "offset" and r["spacing"] == spacing and case(r) in separate]
+        if off:
+            print("Offset outputs' time / separate outputs' time, %s: min %.2f, median %.2f, max %.2f "
+                  "over %d cases" % (spacing, min(off), statistics.median(off), max(off), len(off)))
 
     print("\n| Python case | vs numpy, fresh (target 3x) | vs numpy, out= (target 5x) | "
           "vs torch 1t (fresh / out=) | vs torch 2t (fresh / out=) | target vs torch 15x | "
