@@ -94,6 +94,12 @@ namespace {
 // Outputs of at least this many bytes in total are written with streaming stores (they
 // would not stay in cache anyway); smaller ones stay in cache for the caller.
 constexpr int64_t streaming_min_bytes = int64_t(8) << 20;
+// Outputs of at least this many bytes in total have their pages mapped up front if they
+// are not yet (populate), streamed or not: 64^3 float64 from Python into fresh arrays
+// (3 x 2 MiB, ordinary stores) took 9.7-10.1 ms with the pages faulted in one by one,
+// 6.2-6.8 with them mapped up front (AMD EPYC VM, where a first touch costs several us
+// a page either way); with mapped outputs (out=) no slower.
+constexpr int64_t populate_min_bytes = int64_t(1) << 20;
 // Rows shorter than this take the per-axis path.
 constexpr int64_t min_row = 16;
 // Input bytes a tile may keep in cache: three planes of its rows (the neighbours along
@@ -1396,6 +1402,7 @@ template <class T, class O> struct Fused {
     Kernels<T, O> kern[NG_MAX_NDIM];
     int axis[NG_MAX_NDIM];    // index in L.d of each output's axis
     bool streaming[NG_MAX_NDIM];
+    bool populating = false; // populate_outputs()
     int64_t X = 0, Y = 0;     // row length, extent of the dim outside it
     int64_t W, B;             // tile sizes (tile_sizes)
     int64_t group;            // rows per call of rows(): per output run, or lockstep's
@@ -1423,6 +1430,7 @@ template <class T, class O> struct Fused {
         Y = r >= 2 ? L.d[r - 2].n : 1;
         group = std::max<int64_t>(1, run_bytes / (W * int64_t(sizeof(O))));
         const bool stream = rq.size * int64_t(sizeof(O)) * rq.k >= streaming_min_bytes;
+        populating = rq.size * int64_t(sizeof(O)) * rq.k >= populate_min_bytes;
         for (int i = 0; i < k; ++i) {
             out[i] = static_cast<O *>(rq.out[i]);
             kern[i].init(stencils[i], rq.edge_order);
@@ -1782,19 +1790,20 @@ template <class T, class O> struct Fused {
             const int64_t ca = split_rows ? 0 : X * t / team;
             const int64_t cb = split_rows ? X : X * (t + 1) / team;
             if (ra < rb && ca < cb)
-                populate_streamed(ra, rb, ca, cb);
+                populate_outputs(ra, rb, ca, cb);
             run(t, ra, rb, ca, cb);
             streaming_fence();
         }
     }
 
-    // populate() the span of every streamed output that rows ra .. rb-1, columns ca .. cb-1
-    // write, when that span is contiguous: the output's dims nested in the walk's order
-    // (offsets growing with the row index), as for outputs in the input's layout.
-    void populate_streamed(int64_t ra, int64_t rb, int64_t ca, int64_t cb) const {
+    // populate() the span of every output that rows ra .. rb-1, columns ca .. cb-1 write,
+    // when that span is contiguous: the output's dims nested in the walk's order (offsets
+    // growing with the row index), as for outputs in the input's layout. Only for outputs
+    // of populate_min_bytes or more in all.
+    void populate_outputs(int64_t ra, int64_t rb, int64_t ca, int64_t cb) const {
+        if (!populating)
+            return;
         for (int i = 0; i < k; ++i) {
-            if (!streaming[i])
-                continue;
             bool nested = true;
             for (int q = 0; q + 1 < r; ++q)
                 nested = nested && L.d[q].so[i] >= L.d[q + 1].so[i] * L.d[q + 1].n;
