@@ -98,8 +98,10 @@ constexpr int64_t streaming_min_bytes = int64_t(8) << 20;
 // are not yet (populate), streamed or not: 64^3 float64 from Python into fresh arrays
 // (3 x 2 MiB, ordinary stores) took 9.7-10.1 ms with the pages faulted in one by one,
 // 6.2-6.8 with them mapped up front (AMD EPYC VM, where a first touch costs several us
-// a page either way); with mapped outputs (out=) no slower.
-constexpr int64_t populate_min_bytes = int64_t(1) << 20;
+// a page either way). With outputs already mapped the check (mincore, twice per output
+// and thread) is what it costs: 1-2 % of that 0.25 ms call, but at 1 MiB, 8-10 % of
+// 32x32x64 float64's 0.07 ms (perf).
+constexpr int64_t populate_min_bytes = int64_t(4) << 20;
 // Rows shorter than this take the per-axis path.
 constexpr int64_t min_row = 16;
 // Input bytes a tile may keep in cache: three planes of its rows (the neighbours along
