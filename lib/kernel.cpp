@@ -1422,7 +1422,6 @@ template <class T, class O> struct Fused {
     enum class Lockstep { none, diffs, sums };
     Lockstep lockstep = Lockstep::none;
     bool divides = false; // some difference divides (not by a power of two): see Packed512Double
-    bool streams = false; // lockstep streams its outputs (else InCache: ordinary stores)
 
     Fused(const Request &rq, const Layout &layout, const Stencil *stencils, int64_t width,
           int64_t block, double *weights)
@@ -1446,7 +1445,6 @@ template <class T, class O> struct Fused {
 #if NG_AVX2
         if constexpr (lockstep_types) {
             bool can = have_avx2() && (k == 2 || k == 3) && L.d[r - 1].si == 1;
-            streams = stream;
             int uniform = 0;
             for (int i = 0; i < k; ++i)
                 can = can && L.d[r - 1].so[i] == 1, uniform += kern[i].uniform,
@@ -1512,11 +1510,12 @@ template <class T, class O> struct Fused {
     }
 
 #if NG_AVX2
-    // stretch() with P's streaming stores, or with ordinary ones (InCache<P>)
+    // stretch() with P's streaming stores, or with ordinary ones (InCache<P>): lockstep's
+    // outputs all have unit-stride rows, so all are streamed or none.
     template <class P, bool Weighted>
     int64_t stores(const T *f, O *const *o, const int64_t *pos, int64_t y, int64_t count, int64_t c0,
                    int64_t c1, const Weights *blk) const {
-        if (streams)
+        if (streaming[0])
             return stretch<P, Weighted>(f, o, pos, y, count, c0, c1, blk);
         return stretch<InCache<P>, Weighted>(f, o, pos, y, count, c0, c1, blk);
     }
@@ -1650,7 +1649,7 @@ template <class T, class O> struct Fused {
             ahead = from[0].p;
         Seams seams; // the first: row 0's column X-1, from the seams' lane's start
         if (rows > 1 && row_output >= 0)
-            seams = Seams{row_output >= 0 ? K_outer : -1, X - 1 - seams_from, X, 1};
+            seams = Seams{K_outer, X - 1 - seams_from, X, 1};
         const auto edge = [&](int64_t s) { return seam_values[s]; };
         if constexpr (Weighted) {
 #if NG_AVX512
