@@ -71,6 +71,7 @@
 #include <emmintrin.h>
 #define NG_STREAMING_STORES 1
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(NG_NO_AVX2)
+#include <cpuid.h>
 #include <immintrin.h>
 #define NG_AVX2 1 // AVX2 versions of some loops, chosen at run time (meson option avx2)
 #if !defined(NG_NO_AVX512)
@@ -584,6 +585,34 @@ bool have_avx512() {
     return yes;
 }
 
+// Whether the lockstep loops take 512-bit vectors throughout, not only where the
+// arithmetic bounds them (Packed512Double, Packed512FloatInDouble). The better width was
+// measured per CPU: AMD Zen 4 (family 0x19, AVX-512 on 256-bit units) runs them up to
+// twice as fast 512 bits wide (A/B, 1 thread, 4096^2 float64 h = 0.125: 26-31 -> 16 ms;
+// 256^3: 42 -> 27 ms), where half as many loads and stores are in flight for the same
+// bytes; on Zen 5 (family 0x1a) 256 bits were faster for the differences by the inverse
+// and the float64 weighted sums (see Packed512Double). CPUs not measured keep the latter.
+// -DNG_WIDE_LOCKSTEP takes 512 bits wherever AVX-512 is (a test build: scripts/sanitize.sh).
+bool wide_lockstep() {
+    static const bool yes = [] {
+        if (!have_avx512())
+            return false;
+#if defined(NG_WIDE_LOCKSTEP)
+        return true;
+#else
+        unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+        if (!__get_cpuid(0, &eax, &ebx, &ecx, &edx))
+            return false;
+        const bool amd = ebx == 0x68747541 && edx == 0x69746e65 && ecx == 0x444d4163; // "AuthenticAMD"
+        if (!amd || !__get_cpuid(1, &eax, &ebx, &ecx, &edx))
+            return false;
+        const unsigned family = ((eax >> 8) & 0xf) + ((eax >> 20) & 0xff);
+        return family == 0x19;
+#endif
+    }();
+    return yes;
+}
+
 #define NG_AVX512_FN __attribute__((target("avx2,fma,avx512f")))
 NG_AVX512_FN inline __m512d term8(__m512d a, __m512d x0, __m512d b, __m512d x1, __m512d c, __m512d x2) {
     return _mm512_add_pd(_mm512_add_pd(_mm512_mul_pd(a, x0), _mm512_mul_pd(b, x1)), _mm512_mul_pd(c, x2));
@@ -678,16 +707,24 @@ struct Markstein512 {
     }
 };
 
+// The lane masks of 512-bit vectors (M: a bit per lane).
+template <class Mask> struct Masks512 {
+    using M = Mask;
+    static M lane_mask(int64_t at) { return M(1u << at); }
+    static M lanes_from(int64_t at) { return M(~0u << at); }
+    static M either(M m1, M m2) { return M(m1 | m2); }
+    static M no_mask() { return 0; }
+};
+
 // float64, 8 per vector, for the lockstep differences that divide (a spacing not a power
 // of two: Markstein's correction, six operations more per vector), which then bound the
 // loop as much as memory does. AMD Zen 5, A/B in one process, h = 0.1: 256^3 21.9 -> 19.4
 // ms on one thread, 11.5 -> 10.2 on two; 4096^2 13.9 -> 13.0 and 6.4 -> 6.2. Differences
 // by the inverse (a multiply) stay 4 wide: 8 wide, 4096^2 lost 15-25 % (12.1 -> 14.4 ms),
 // 256^3 neither gained nor lost.
-struct Packed512Double {
+struct Packed512Double : Masks512<__mmask8> {
     using E = double;
     using V = __m512d;
-    using M = __mmask8;
     using Markstein = Markstein512;
     static constexpr int64_t n = 8;
     static constexpr bool streaming = true;
@@ -701,11 +738,7 @@ struct Packed512Double {
     static NG_AVX512_FN V sub(V a, V b) { return _mm512_sub_pd(a, b); }
     static NG_AVX512_FN V mul(V a, V b) { return _mm512_mul_pd(a, b); }
     static NG_AVX512_FN V div(V a, V b) { return _mm512_div_pd(a, b); }
-    static M lane_mask(int64_t at) { return M(1u << at); }
-    static M lanes_from(int64_t at) { return M(0xffu << at); }
     static NG_AVX512_FN V blend(V a, V b, M mask) { return _mm512_mask_blend_pd(mask, a, b); }
-    static M either(M m1, M m2) { return M(m1 | m2); }
-    static M no_mask() { return 0; }
     static NG_AVX512_FN V none() { return _mm512_setzero_pd(); }
     static constexpr bool shift_row = true; // see PackedDouble
     // (maskz with every lane: gcc 12 warns that _mm512_alignr_epi64's undefined source may
@@ -728,6 +761,33 @@ struct Packed512FloatInDouble : Packed512Double {
     static NG_AVX512_FN V load(const E *p) { return wide8(p); }
     static NG_AVX512_FN void stream(E *w, V v) { _mm256_stream_ps(w, narrow8(v)); }
     static NG_AVX512_FN void store(E *w, V v) { _mm256_store_ps(w, narrow8(v)); }
+};
+
+// float32, 16 per vector: the lockstep differences where the CPU takes 512-bit vectors
+// throughout (wide_lockstep()).
+struct Packed512Float : Masks512<__mmask16> {
+    using E = float;
+    using V = __m512;
+    static constexpr int64_t n = 16;
+    static constexpr bool streaming = true;
+    static NG_AVX512_FN V load(const E *p) { return _mm512_loadu_ps(p); }
+    static NG_AVX512_FN void stream(E *w, V v) { _mm512_stream_ps(w, v); }
+    static NG_AVX512_FN void store(E *w, V v) { _mm512_store_ps(w, v); }
+    static NG_AVX512_FN V broadcast(E x) { return _mm512_set1_ps(x); }
+    static NG_AVX512_FN V sub(V a, V b) { return _mm512_sub_ps(a, b); }
+    static NG_AVX512_FN V mul(V a, V b) { return _mm512_mul_ps(a, b); }
+    static NG_AVX512_FN V div(V a, V b) { return _mm512_div_ps(a, b); }
+    static NG_AVX512_FN V blend(V a, V b, M mask) { return _mm512_mask_blend_ps(mask, a, b); }
+    static NG_AVX512_FN V none() { return _mm512_setzero_ps(); }
+    static constexpr bool shift_row = true; // see Packed512Double
+    static NG_AVX512_FN V before(V x, V b) {
+        return _mm512_castsi512_ps(
+            _mm512_maskz_alignr_epi32(0xffff, _mm512_castps_si512(x), _mm512_castps_si512(b), 15));
+    }
+    static NG_AVX512_FN V after(V x, V b) {
+        return _mm512_castsi512_ps(
+            _mm512_maskz_alignr_epi32(0xffff, _mm512_castps_si512(b), _mm512_castps_si512(x), 1));
+    }
 };
 
 namespace avx512 {
@@ -1490,16 +1550,22 @@ template <class T, class O> struct Fused {
             constexpr bool single = std::is_same<T, float>::value;
             if (lockstep == Lockstep::diffs) {
 #if NG_AVX512
-                if constexpr (!single) // see Packed512Double
-                    if (divides && have_avx512())
-                        return stores<Packed512Double, false>(f, o, pos, y, count, c0, c1, blk);
+                if constexpr (single) {
+                    if (wide_lockstep())
+                        return stores<Packed512Float, false>(f, o, pos, y, count, c0, c1, blk);
+                } else if ((divides && have_avx512()) || wide_lockstep()) { // see Packed512Double
+                    return stores<Packed512Double, false>(f, o, pos, y, count, c0, c1, blk);
+                }
 #endif
                 return stores<Packed<T>, false>(f, o, pos, y, count, c0, c1, blk);
             }
 #if NG_AVX512
-            if constexpr (single) // see Packed512FloatInDouble
+            if constexpr (single) { // see Packed512FloatInDouble
                 if (have_avx512())
                     return stores<Packed512FloatInDouble, true>(f, o, pos, y, count, c0, c1, blk);
+            } else if (wide_lockstep()) {
+                return stores<Packed512Double, true>(f, o, pos, y, count, c0, c1, blk);
+            }
 #endif
             using Wide = typename std::conditional<single, PackedFloatInDouble, PackedDouble>::type;
             return stores<Wide, true>(f, o, pos, y, count, c0, c1, blk);

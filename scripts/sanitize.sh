@@ -10,7 +10,9 @@
 #   tsan      clang + libomp with its ThreadSanitizer tool (libarcher): the threads and
 #             concurrency tests
 #   fuzz      clang, libFuzzer + ASan + UBSan: the C and reliability suites, then the
-#             fuzzer for NUMGRAD_FUZZ_SECONDS (default 60) from the committed corpus
+#             fuzzer for NUMGRAD_FUZZ_SECONDS (default 60) from the committed corpus;
+#             built with -DNG_WIDE_LOCKSTEP, so that on any AVX-512 machine the 512-bit
+#             lockstep loops, which the main build takes only on AMD Zen 4, meet them too
 #   serial    clang without OpenMP and without the AVX2 loops (-Dopenmp=disabled
 #             -Davx2=false): the library must build warning-free and pass the C,
 #             reliability, examples and Python suites serially, with the SSE2 loops (on an
@@ -193,7 +195,7 @@ step_fuzz() {
   run "fuzz: build" "$dir/sanitize-build.log" \
     with_clang setup_and_build "$dir" "c reliability" "tests/reliability/fuzz_gradient" -- "${common[@]}" -Dbuildtype=debugoptimized \
       -Db_sanitize=address,undefined -Db_lundef=false -Dopenmp=enabled -Dfortran=disabled \
-      -Dpython=disabled "-Dc_args=$flags" "-Dcpp_args=$flags" || return
+      -Dpython=disabled "-Dc_args=$flags" "-Dcpp_args=$flags -DNG_WIDE_LOCKSTEP" || return
   run "fuzz: c, reliability (clang)" "$dir/sanitize-test.log" \
     meson test -C "$dir" --no-rebuild --print-errorlogs --suite c --suite reliability
   # New inputs go to $dir/corpus; the committed corpus is read only. Crashes land in
