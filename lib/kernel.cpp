@@ -720,8 +720,8 @@ template <class Mask> struct Masks512 {
 // of two: Markstein's correction, six operations more per vector), which then bound the
 // loop as much as memory does. AMD Zen 5, A/B in one process, h = 0.1: 256^3 21.9 -> 19.4
 // ms on one thread, 11.5 -> 10.2 on two; 4096^2 13.9 -> 13.0 and 6.4 -> 6.2. Differences
-// by the inverse (a multiply) stay 4 wide: 8 wide, 4096^2 lost 15-25 % (12.1 -> 14.4 ms),
-// 256^3 neither gained nor lost.
+// by the inverse (a multiply) stay 4 wide there: 8 wide, 4096^2 lost 15-25 % (12.1 -> 14.4
+// ms), 256^3 neither gained nor lost. On Zen 4 every lockstep loop is 8 wide (wide_lockstep()).
 struct Packed512Double : Masks512<__mmask8> {
     using E = double;
     using V = __m512d;
@@ -753,9 +753,10 @@ struct Packed512Double : Masks512<__mmask8> {
 // float32 samples in float64, 8 per vector, for the lockstep weighted sums: there the
 // conversions bound the loop, and 512-bit vectors take half the instructions (AMD Zen 5,
 // A/B: 256^3 with coordinates 7.3 -> 5.4 ms on 2 threads, 4096^2 4.5 -> 3.3). float64
-// keeps 256-bit vectors: 8 wide it gained a tenth with 3 outputs (256^3) but lost 10-35 %
-// with 2 (4096^2: 9.7 -> 14-17 ms on one thread; 256^3, any two axes, the table's or
-// not), and not through the 64-byte streaming stores (two 32-byte ones did the same).
+// keeps 256-bit vectors on Zen 5: 8 wide it gained a tenth with 3 outputs (256^3) but lost
+// 10-35 % with 2 (4096^2: 9.7 -> 14-17 ms on one thread; 256^3, any two axes, the table's
+// or not), and not through the 64-byte streaming stores (two 32-byte ones did the same).
+// On Zen 4, 8 wide took half the time (wide_lockstep()).
 struct Packed512FloatInDouble : Packed512Double {
     using E = float;
     static NG_AVX512_FN V load(const E *p) { return wide8(p); }
