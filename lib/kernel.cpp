@@ -442,6 +442,7 @@ struct PackedDouble {
     using M = __m256d; // lane masks
     using Markstein = MarksteinAvx2;
     static constexpr int64_t n = 4;
+    static constexpr int delay = 0; // see Delayed
     static constexpr bool streaming = true; // the outputs' vectors: stream(), else store() (InCache)
     static NG_AVX2_FN V load(const E *p) { return _mm256_loadu_pd(p); }
     static NG_AVX2_FN void stream(E *w, V v) { _mm256_stream_pd(w, v); }
@@ -478,6 +479,7 @@ struct PackedFloat {
     using V = __m256;
     using M = __m256;
     static constexpr int64_t n = 8;
+    static constexpr int delay = 0; // see Delayed
     static constexpr bool streaming = true;
     static NG_AVX2_FN V load(const E *p) { return _mm256_loadu_ps(p); }
     static NG_AVX2_FN void stream(E *w, V v) { _mm256_stream_ps(w, v); }
@@ -517,6 +519,18 @@ struct PackedFloatInDouble : PackedDouble {
 // with h = 0.1 took 2.0 ns an element on 1 thread, against 1.07 for 256^3 streamed.
 template <class P> struct InCache : P {
     static constexpr bool streaming = false;
+};
+// Vectors P whose lockstep loops store each vector's values only after loading the next
+// `delay` vectors' samples (P::delay is 0). On AMD Zen 4 a load waits for an older store
+// to an address equal to its own modulo 4 KiB until that store is written, which a
+// streaming store takes long to be; outputs a few bytes further into their pages than the
+// input (views, a stacked array of an odd size: the `offset` layout) put the last
+// vectors' stores there. A/B, 1 thread, outputs 16 and 32 bytes further: 4096^2 float32
+// with coordinates 35 -> 16 ms, float64 h = 0.1 27 -> 15; stored at once where the
+// outputs lie at the input's offset, a delay cost 3-20 % (256^3), so it is taken only
+// where an output lies 1 to delay vectors' bytes further (delayed()).
+template <class P> struct Delayed : P {
+    static constexpr int delay = 2;
 };
 
 // One output of a lockstep loop: a difference w[j] = (p[j] - q[j]) / d, or a weighted sum
@@ -727,6 +741,7 @@ struct Packed512Double : Masks512<__mmask8> {
     using V = __m512d;
     using Markstein = Markstein512;
     static constexpr int64_t n = 8;
+    static constexpr int delay = 0; // see Delayed
     static constexpr bool streaming = true;
     static NG_AVX512_FN V load(const E *p) { return _mm512_loadu_pd(p); }
     static NG_AVX512_FN void stream(E *w, V v) { _mm512_stream_pd(w, v); }
@@ -770,6 +785,7 @@ struct Packed512Float : Masks512<__mmask16> {
     using E = float;
     using V = __m512;
     static constexpr int64_t n = 16;
+    static constexpr int delay = 0; // see Delayed
     static constexpr bool streaming = true;
     static NG_AVX512_FN V load(const E *p) { return _mm512_loadu_ps(p); }
     static NG_AVX512_FN void stream(E *w, V v) { _mm512_stream_ps(w, v); }
@@ -1582,9 +1598,23 @@ template <class T, class O> struct Fused {
     template <class P, bool Weighted>
     int64_t stores(const T *f, O *const *o, const int64_t *pos, int64_t y, int64_t count, int64_t c0,
                    int64_t c1, const Weights *blk) const {
-        if (streaming[0])
-            return stretch<P, Weighted>(f, o, pos, y, count, c0, c1, blk);
-        return stretch<InCache<P>, Weighted>(f, o, pos, y, count, c0, c1, blk);
+        if (!streaming[0])
+            return stretch<InCache<P>, Weighted>(f, o, pos, y, count, c0, c1, blk);
+        if constexpr (P::shift_row) // (512-bit vectors: see Delayed)
+            if (delayed(f, o, P::n * int64_t(sizeof(T)) * Delayed<P>::delay))
+                return stretch<Delayed<P>, Weighted>(f, o, pos, y, count, c0, c1, blk);
+        return stretch<P, Weighted>(f, o, pos, y, count, c0, c1, blk);
+    }
+
+    // Whether some output lies 1 to `bytes` bytes further into its 4 KiB page than the
+    // input at the same element (f and o: column 0 of a row).
+    bool delayed(const T *f, O *const *o, int64_t bytes) const {
+        for (int i = 0; i < std::min(k, 3); ++i) {
+            const int64_t ahead = int64_t((reinterpret_cast<uintptr_t>(o[i]) - reinterpret_cast<uintptr_t>(f)) & 4095);
+            if (ahead > 0 && ahead <= bytes)
+                return true;
+        }
+        return false;
     }
 
     // lockstep_rows with vectors P, differences (every outer axis's formula at these rows
